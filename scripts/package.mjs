@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Packages the app into dist/<nameSlug>_<version>.zip, installable in Rocket.Chat.
+//
+// 1. Type-checks the app's sources with the project's TypeScript, so a compile error is shown as it
+//    is (the official CLI hides it behind "There must be an exported class ...").
+// 2. Runs the official `rc-apps package` on a staging copy of the app's sources only (tests and
+//    tooling stay out): it validates app.json and permissions, checks the main class, and records
+//    the interfaces the class implements into app.json.
+// 3. Bundles the app and its npm runtime dependencies into one JavaScript file with esbuild (the
+//    Apps-Engine runtime refuses to `require` any module outside a short allowed list) and writes
+//    the final zip: app.json from step 2, the bundle, i18n files and the icon.
+import AdmZip from 'adm-zip';
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const log = (msg) => {
+	if (!quiet) process.stdout.write(`[package] ${msg}\n`);
+};
+const fail = (msg) => {
+	process.stderr.write(`[package] ${msg}\n`);
+	process.exit(1);
+};
+
+/** What belongs to the app itself; everything else in the repository is tooling. */
+export const APP_SOURCES = [
+	'app.json',
+	'package.json',
+	'icon.png',
+	'i18n',
+	'RocketIntegrationApp.ts',
+	'settings',
+	'core',
+	'adapters',
+	'commands',
+	'handlers',
+	'endpoints',
+	'processors',
+];
+
+const info = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8'));
+const mainFile = info.classFile.replace(/\.ts$/, '.js');
+
+// 1. Real compiler errors first.
+log('type-checking the app sources');
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.app.json'], {
+	cwd: root,
+	encoding: 'utf8',
+});
+if (tsc.status !== 0) {
+	fail(`TypeScript errors in the app sources:\n${tsc.stdout}${tsc.stderr}`);
+}
+
+// 2. The official CLI on a staging copy.
+const stage = join(root, '.build', 'stage');
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
+for (const entry of APP_SOURCES) {
+	const from = join(root, entry);
+	if (existsSync(from)) cpSync(from, join(stage, entry), { recursive: true });
+}
+symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
+
+log('running rc-apps package');
+const cli = spawnSync(process.execPath, [join(root, 'node_modules/@rocket.chat/apps-cli/bin/run'), 'package'], {
+	cwd: stage,
+	encoding: 'utf8',
+	env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+});
+const cliZip = join(stage, 'dist', `${info.nameSlug}_${info.version}.zip`);
+if (cli.status !== 0 || !existsSync(cliZip)) {
+	fail(`rc-apps package failed:\n${cli.stdout}${cli.stderr}`);
+}
+const cliEntries = new AdmZip(cliZip);
+const packagedInfo = JSON.parse(cliEntries.readAsText('app.json'));
+
+// 3. One bundle with every npm runtime dependency inside.
+log('bundling the app with its runtime dependencies');
+const bundle = await build({
+	entryPoints: [join(root, info.classFile)],
+	bundle: true,
+	write: false,
+	platform: 'node',
+	format: 'cjs',
+	target: 'es2020',
+	external: ['@rocket.chat/apps-engine/*'],
+	legalComments: 'inline',
+	logLevel: 'silent',
+	metafile: true,
+});
+
+const out = new AdmZip();
+out.addFile('.packagedby', Buffer.from(cliEntries.readAsText('.packagedby')));
+out.addFile('app.json', Buffer.from(JSON.stringify(packagedInfo, null, 4)));
+out.addFile(mainFile, Buffer.from(bundle.outputFiles[0].text));
+for (const e of cliEntries.getEntries()) {
+	const name = e.entryName;
+	if (name.startsWith('i18n/') || name === info.iconFile) out.addFile(name, e.getData());
+}
+const distDir = join(root, 'dist');
+mkdirSync(distDir, { recursive: true });
+const zipPath = join(distDir, `${info.nameSlug}_${info.version}.zip`);
+out.writeZip(zipPath);
+writeFileSync(join(root, '.build', 'bundle-meta.json'), JSON.stringify(bundle.metafile));
+log(`implements: ${JSON.stringify(packagedInfo.implements)}`);
+log(`app packaged at ${zipPath} (${(readFileSync(zipPath).length / 1024).toFixed(1)} KiB)`);

@@ -1,0 +1,110 @@
+import { ISetting } from '@rocket.chat/apps-engine/definition/settings/ISetting';
+import { SettingType } from '@rocket.chat/apps-engine/definition/settings/SettingType';
+
+/** Every setting id of the app. The i18n label is the id; the description is `<id>_description`. */
+export enum Setting {
+	SiteUrl = 'rc_site_url',
+	AdminUserId = 'rc_admin_user_id',
+	AdminToken = 'rc_admin_token',
+
+	ApiKeys = 'api_keys',
+	OutboundKey = 'api_outbound_key',
+	MaxBodyKb = 'api_max_body_kb',
+	CredentialSecret = 'api_credential_secret',
+
+	AllowSelfRegistration = 'accounts_self_registration',
+	InactiveCooldownHours = 'accounts_inactive_cooldown_hours',
+	LoginErrorCooldownMinutes = 'accounts_login_error_cooldown_minutes',
+	MobileAccess = 'accounts_mobile_access',
+
+	SyncFeedUrl = 'sync_feed_url',
+	SyncIntervalMinutes = 'sync_interval_minutes',
+	SyncResyncPasswords = 'sync_resync_passwords',
+	SyncPhotos = 'sync_photos',
+	SyncEmail = 'sync_email',
+	SyncDisableWithoutGroups = 'sync_disable_without_groups',
+	SyncDeleteInactiveGroups = 'sync_delete_inactive_groups',
+	SyncExclusionGroup = 'sync_exclusion_group',
+	SyncDryRunOnly = 'sync_dry_run_only',
+	SyncSafetyLimitPercent = 'sync_safety_limit_percent',
+
+	BotTriggersEnabled = 'bot_triggers_enabled',
+	BotPointsEnabled = 'bot_points_enabled',
+	BotPointsCooldownSeconds = 'bot_points_cooldown_seconds',
+	BotPointsMaxPerMessage = 'bot_points_max_per_message',
+	BotDisplayName = 'bot_display_name',
+
+	HistoryEnabled = 'history_enabled',
+	HistoryUrl = 'history_url',
+	HistoryBatchSize = 'history_batch_size',
+	HistoryAllRooms = 'history_all_rooms',
+	HistoryMaxAttempts = 'history_max_attempts',
+
+	LogRetentionDays = 'log_retention_days',
+}
+
+/** Section ids; each is also an i18n key. */
+export enum SettingSection {
+	RocketChat = 'section_rocketchat',
+	ExternalApi = 'section_external_api',
+	Accounts = 'section_accounts',
+	Sync = 'section_sync',
+	Chatbot = 'section_chatbot',
+	History = 'section_history',
+	Log = 'section_log',
+}
+
+type Declared = Omit<ISetting, 'i18nLabel' | 'i18nDescription' | 'required' | 'public'> & {
+	id: Setting;
+	required?: boolean;
+};
+
+const declared: ReadonlyArray<Declared> = [
+	{ id: Setting.SiteUrl, section: SettingSection.RocketChat, type: SettingType.STRING, packageValue: '' },
+	{ id: Setting.AdminUserId, section: SettingSection.RocketChat, type: SettingType.STRING, packageValue: '' },
+	{ id: Setting.AdminToken, section: SettingSection.RocketChat, type: SettingType.PASSWORD, packageValue: '' },
+
+	{ id: Setting.ApiKeys, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '', multiline: true },
+	{ id: Setting.OutboundKey, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '' },
+	{ id: Setting.MaxBodyKb, section: SettingSection.ExternalApi, type: SettingType.NUMBER, packageValue: 1024 },
+	{ id: Setting.CredentialSecret, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '' },
+
+	{ id: Setting.AllowSelfRegistration, section: SettingSection.Accounts, type: SettingType.BOOLEAN, packageValue: true },
+	{ id: Setting.InactiveCooldownHours, section: SettingSection.Accounts, type: SettingType.NUMBER, packageValue: 2 },
+	{ id: Setting.LoginErrorCooldownMinutes, section: SettingSection.Accounts, type: SettingType.NUMBER, packageValue: 15 },
+	{ id: Setting.MobileAccess, section: SettingSection.Accounts, type: SettingType.BOOLEAN, packageValue: true },
+
+	{ id: Setting.SyncFeedUrl, section: SettingSection.Sync, type: SettingType.STRING, packageValue: '' },
+	{ id: Setting.SyncIntervalMinutes, section: SettingSection.Sync, type: SettingType.NUMBER, packageValue: 15 },
+	{ id: Setting.SyncResyncPasswords, section: SettingSection.Sync, type: SettingType.BOOLEAN, packageValue: false },
+	{ id: Setting.SyncPhotos, section: SettingSection.Sync, type: SettingType.BOOLEAN, packageValue: true },
+	{ id: Setting.SyncEmail, section: SettingSection.Sync, type: SettingType.BOOLEAN, packageValue: true },
+	{ id: Setting.SyncDisableWithoutGroups, section: SettingSection.Sync, type: SettingType.BOOLEAN, packageValue: true },
+	{ id: Setting.SyncDeleteInactiveGroups, section: SettingSection.Sync, type: SettingType.BOOLEAN, packageValue: true },
+	{ id: Setting.SyncExclusionGroup, section: SettingSection.Sync, type: SettingType.STRING, packageValue: '' },
+	{ id: Setting.SyncDryRunOnly, section: SettingSection.Sync, type: SettingType.BOOLEAN, packageValue: false },
+	{ id: Setting.SyncSafetyLimitPercent, section: SettingSection.Sync, type: SettingType.NUMBER, packageValue: 20 },
+
+	{ id: Setting.BotTriggersEnabled, section: SettingSection.Chatbot, type: SettingType.BOOLEAN, packageValue: true },
+	{ id: Setting.BotPointsEnabled, section: SettingSection.Chatbot, type: SettingType.BOOLEAN, packageValue: true },
+	{ id: Setting.BotPointsCooldownSeconds, section: SettingSection.Chatbot, type: SettingType.NUMBER, packageValue: 60 },
+	{ id: Setting.BotPointsMaxPerMessage, section: SettingSection.Chatbot, type: SettingType.NUMBER, packageValue: 5 },
+	{ id: Setting.BotDisplayName, section: SettingSection.Chatbot, type: SettingType.STRING, packageValue: 'Rocket Integration' },
+
+	{ id: Setting.HistoryEnabled, section: SettingSection.History, type: SettingType.BOOLEAN, packageValue: false },
+	{ id: Setting.HistoryUrl, section: SettingSection.History, type: SettingType.STRING, packageValue: '' },
+	{ id: Setting.HistoryBatchSize, section: SettingSection.History, type: SettingType.NUMBER, packageValue: 100 },
+	{ id: Setting.HistoryAllRooms, section: SettingSection.History, type: SettingType.BOOLEAN, packageValue: false },
+	{ id: Setting.HistoryMaxAttempts, section: SettingSection.History, type: SettingType.NUMBER, packageValue: 10 },
+
+	{ id: Setting.LogRetentionDays, section: SettingSection.Log, type: SettingType.NUMBER, packageValue: 30 },
+];
+
+/** The settings as the engine takes them. */
+export const settings: ReadonlyArray<ISetting> = declared.map((s) => ({
+	...s,
+	required: s.required ?? false,
+	public: false,
+	i18nLabel: s.id,
+	i18nDescription: `${s.id}_description`,
+}));
