@@ -1,0 +1,245 @@
+/**
+ * One sandboxed Rocket.Chat server instance: the real Apps-Engine `AppManager` (which runs each
+ * app in its own Deno subprocess, as Rocket.Chat does), with bridges over the shared world.
+ * Runs as a child process of the sandbox; the parent drives it over IPC (`engine.*` calls).
+ */
+import type * as AppManagerModule from '@rocket.chat/apps-engine/server/AppManager';
+import type * as StorageModule from '@rocket.chat/apps-engine/server/storage';
+import type * as MetadataModule from '@rocket.chat/apps-engine/definition/metadata';
+import type * as SlashModule from '@rocket.chat/apps-engine/definition/slashcommands';
+import type { IAppStorageItem } from '@rocket.chat/apps-engine/server/storage';
+import type { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+
+import { methodsOf, remote, Rpc } from '../rpc';
+import type { AppUser, WorldService } from '../world/service';
+import { createBridges, WorldClient } from './bridges';
+import { engineRequire } from './engine-dir';
+
+const { AppManager } = engineRequire<typeof AppManagerModule>('server/AppManager');
+const Storage = engineRequire<typeof StorageModule>('server/storage');
+const { AppInterface } = engineRequire<typeof MetadataModule>('definition/metadata');
+const { SlashCommandContext } = engineRequire<typeof SlashModule>('definition/slashcommands');
+
+if (!process.send) throw new Error('The engine host must run as a child process of the sandbox');
+
+class SandboxMetadataStorage extends Storage.AppMetadataStorage {
+	constructor(private readonly world: WorldClient) {
+		super('sandbox');
+	}
+	async create(item: IAppStorageItem): Promise<IAppStorageItem> {
+		return (await this.world.storageCreate(item as never)) as unknown as IAppStorageItem;
+	}
+	async retrieveOne(id: string): Promise<IAppStorageItem | null> {
+		return (await this.world.storageRetrieveOne(id)) as unknown as IAppStorageItem | null;
+	}
+	async retrieveAll(): Promise<Map<string, IAppStorageItem>> {
+		return (await this.world.storageRetrieveAll()) as unknown as Map<string, IAppStorageItem>;
+	}
+	async retrieveAllPrivate(): Promise<Map<string, IAppStorageItem>> {
+		return this.retrieveAll();
+	}
+	async remove(id: string): Promise<{ success: boolean }> {
+		return this.world.storageRemove(id);
+	}
+	async updatePartialAndReturnDocument(item: Partial<IAppStorageItem>, options?: { unsetPermissionsGranted?: boolean }): Promise<IAppStorageItem> {
+		return (await this.world.storageUpdatePartial(item as never, Boolean(options?.unsetPermissionsGranted))) as unknown as IAppStorageItem;
+	}
+	async updateStatus(id: string, status: string): Promise<boolean> {
+		return this.world.storageUpdateField(id, 'status', status);
+	}
+	async updateSetting(id: string, setting: ISetting): Promise<boolean> {
+		return this.world.storageUpdateSetting(id, setting as never);
+	}
+	async updateAppInfo(id: string, info: unknown): Promise<boolean> {
+		return this.world.storageUpdateField(id, 'info', info);
+	}
+	async updateMarketplaceInfo(id: string, info: unknown): Promise<boolean> {
+		return this.world.storageUpdateField(id, 'marketplaceInfo', info);
+	}
+}
+
+class SandboxSourceStorage extends Storage.AppSourceStorage {
+	constructor(private readonly world: WorldClient) {
+		super();
+	}
+	store(item: IAppStorageItem, zip: Buffer): Promise<string> {
+		return this.world.sourceStore(item.id, zip);
+	}
+	fetch(item: IAppStorageItem): Promise<Buffer> {
+		return this.world.sourceFetch(item.id).then((b) => Buffer.from(b));
+	}
+	update(item: IAppStorageItem, zip: Buffer): Promise<string> {
+		return this.world.sourceStore(item.id, zip);
+	}
+	async remove(item: IAppStorageItem): Promise<void> {
+		await this.world.sourceRemove(item.id);
+	}
+}
+
+class SandboxLogStorage extends Storage.AppLogStorage {
+	constructor(private readonly world: WorldClient) {
+		super('sandbox');
+	}
+	async findPaginated(): Promise<{ logs: never[]; total: number }> {
+		return { logs: [], total: 0 };
+	}
+	async storeEntries(entry: object): Promise<never> {
+		return (await this.world.logStore(entry as never)) as never;
+	}
+	async getEntriesFor(appId: string): Promise<never[]> {
+		return (await this.world.logEntriesFor(appId)) as never[];
+	}
+	async removeEntriesFor(appId: string): Promise<void> {
+		await this.world.logRemoveFor(appId);
+	}
+}
+
+type MessageEvent = 'sent' | 'updated' | 'deleted';
+
+/** What the sandbox's main process can ask of this instance. */
+export class EngineApi {
+	private manager!: InstanceType<typeof AppManager>;
+
+	constructor(private readonly world: WorldClient) {}
+
+	async start(): Promise<void> {
+		const bridges = createBridges(this.world, {
+			onAppMessageCreated: (id) => this.fireMessageEvent('sent', id),
+			onAppMessageUpdated: (id) => this.fireMessageEvent('updated', id),
+		});
+		this.manager = new AppManager({
+			metadataStorage: new SandboxMetadataStorage(this.world),
+			logStorage: new SandboxLogStorage(this.world),
+			bridges,
+			sourceStorage: new SandboxSourceStorage(this.world),
+		});
+		await this.manager.load();
+	}
+
+	async install(zip: Buffer, installerId: string): Promise<{ appId: string; status: string }> {
+		const user = (await this.world.userById(installerId)) as AppUser;
+		const aff = await this.manager.add(Buffer.from(zip), { enable: true, user: user as never });
+		const info = aff.getAppInfo();
+		const errors = [aff.getStorageError(), (aff.getAppUserError() as { message?: string } | undefined)?.message, aff.getLicenseValidationResult()?.hasErrors ? 'license' : undefined].filter(Boolean);
+		if (errors.length > 0 || !info) throw new Error(`Install failed: ${errors.join('; ') || 'no app info'}`);
+		const app = this.manager.getOneById(info.id);
+		return { appId: info.id, status: app ? await app.getStatus() : 'unknown' };
+	}
+
+	async update(zip: Buffer): Promise<{ appId: string; status: string }> {
+		const parsed = await this.manager.getParser().unpackageApp(Buffer.from(zip));
+		const current = this.manager.getOneById(parsed.info.id);
+		const granted = current ? this.manager.getPermissionsById(parsed.info.id) : [];
+		const aff = await this.manager.update(Buffer.from(zip), granted, { loadApp: true });
+		const info = aff.getAppInfo();
+		const err = aff.getStorageError();
+		if (err || !info) throw new Error(`Update failed: ${err ?? 'no app info'}`);
+		const app = this.manager.getOneById(info.id);
+		return { appId: info.id, status: app ? await app.getStatus() : 'unknown' };
+	}
+
+	/** Another instance installed or updated the app: load it from the shared storage. */
+	async reload(appId: string): Promise<string> {
+		const existing = this.manager.getOneById(appId);
+		if (existing) {
+			const stored = await this.world.storageRetrieveOne(appId);
+			const zip = await this.world.sourceFetch(appId);
+			await this.manager.updateAndStartupLocal(stored as unknown as IAppStorageItem, Buffer.from(zip));
+		} else {
+			await this.manager.addLocal(appId);
+		}
+		const app = this.manager.getOneById(appId);
+		return app ? app.getStatus() : 'unknown';
+	}
+
+	async remove(appId: string, userId: string): Promise<void> {
+		const user = await this.world.userById(userId);
+		await this.manager.remove(appId, { user: user as never });
+	}
+
+	async status(appId: string): Promise<string> {
+		const app = this.manager.getOneById(appId);
+		return app ? app.getStatus() : 'not-installed';
+	}
+
+	async setEnabled(appId: string, enabled: boolean): Promise<string> {
+		if (enabled) await this.manager.enable(appId);
+		else await this.manager.disable(appId);
+		return this.status(appId);
+	}
+
+	async updateSetting(appId: string, setting: ISetting): Promise<void> {
+		await this.manager.getSettingsManager().updateAppSetting(appId, setting);
+	}
+
+	appSettings(appId: string): Record<string, ISetting> {
+		return this.manager.getSettingsManager().getAppSettings(appId) as Record<string, ISetting>;
+	}
+
+	async executeApi(appId: string, path: string, request: IApiRequest): Promise<IApiResponse> {
+		return this.manager.getApiManager().executeApi(appId, path, request);
+	}
+
+	async executeCommand(command: string, userId: string, roomId: string, params: string[], threadId?: string, triggerId?: string): Promise<void> {
+		const [sender, room] = await Promise.all([this.world.userById(userId), this.world.roomById(roomId)]);
+		if (!sender || !room) throw new Error('Unknown user or room');
+		const context = new SlashCommandContext(sender as never, room as never, params, threadId, triggerId);
+		await this.manager.getCommandManager().executeCommand(command, context);
+	}
+
+	/** Runs the post-message listeners for a message (fire-and-forget in Rocket.Chat; awaited here). */
+	async messageEvent(kind: MessageEvent, messageId: string, snapshot?: unknown): Promise<void> {
+		const message = snapshot ?? (await this.world.messageById(messageId));
+		if (!message) return;
+		const int = kind === 'sent' ? AppInterface.IPostMessageSent : kind === 'updated' ? AppInterface.IPostMessageUpdated : AppInterface.IPostMessageDeleted;
+		await this.manager.getListenerManager().executeListener(int as never, message as never);
+	}
+
+	private fireMessageEvent(kind: MessageEvent, messageId: string): void {
+		setImmediate(() => {
+			this.messageEvent(kind, messageId).catch(() => undefined);
+		});
+	}
+
+	async runJob(appId: string, processorId: string, jobId: string, data: Record<string, unknown> | undefined): Promise<void> {
+		const scheduler = this.manager.getSchedulerManager() as unknown as {
+			wrapProcessor(appId: string, processorId: string): (ctx: Record<string, unknown>) => Promise<void>;
+		};
+		await scheduler.wrapProcessor(appId, processorId)({ ...(data ?? {}), jobId });
+	}
+
+	async uiInteraction(payload: Record<string, unknown>): Promise<unknown> {
+		return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler as never, payload as never);
+	}
+
+	languages(): Record<string, object> {
+		return this.manager.getLanguageContent();
+	}
+
+	async shutdown(): Promise<void> {
+		await this.manager.unload(false);
+	}
+}
+
+let api: EngineApi | undefined;
+const rpc = new Rpc(
+	(msg) => process.send?.(msg),
+	(method) => (api ? methodsOf(api, 'engine.')(method) : undefined),
+);
+api = new EngineApi(remote<WorldService>(rpc, 'world.'));
+const engine = api;
+process.on('message', (msg) => rpc.receive(msg));
+process.on('disconnect', () => {
+	// The sandbox is gone: stop the Deno subprocesses with us.
+	engine.shutdown().finally(() => process.exit(0));
+	setTimeout(() => process.exit(0), 3000).unref();
+});
+
+engine
+	.start()
+	.then(() => process.send?.({ ready: true }))
+	.catch((err: unknown) => {
+		process.send?.({ ready: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+		process.exit(1);
+	});
