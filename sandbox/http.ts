@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { WUser } from './world/types';
+
+/** Largest request body the sandbox reads (Rocket.Chat's own limits are larger than the app's). */
+export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+
+export interface RestRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string>;
+	/** Parsed JSON when the body is JSON, the raw text otherwise, undefined when empty. */
+	body: unknown;
+	rawBody: Buffer;
+	params: Record<string, string>;
+	user?: WUser;
+}
+
+export interface RestResponse {
+	status: number;
+	headers?: Record<string, string>;
+	body?: unknown;
+}
+
+/** An HTTP error answered in Rocket.Chat's REST shape. */
+export class RestError extends Error {
+	constructor(
+		readonly status: number,
+		readonly body: Record<string, unknown>,
+		readonly headers: Record<string, string> = {},
+	) {
+		super(String(body.error ?? body.message ?? status));
+	}
+}
+
+export const unauthorized = (): RestError => new RestError(401, { status: 'error', message: 'You must be logged in to do this.' });
+export const forbidden = (): RestError =>
+	new RestError(403, { success: false, error: 'User does not have the permissions required for this action [error-unauthorized]', errorType: 'error-unauthorized' });
+export const badRequest = (error: string, errorType?: string): RestError =>
+	new RestError(400, errorType ? { success: false, error: `${error} [${errorType}]`, errorType } : { success: false, error });
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (c: Buffer) => {
+			size += c.length;
+			if (size > limit) {
+				reject(new RestError(413, { success: false, error: 'Request entity too large' }));
+				req.destroy();
+				return;
+			}
+			chunks.push(c);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}
+
+export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+	if (raw.length === 0) return undefined;
+	const text = raw.toString('utf8');
+	if ((contentType ?? '').includes('json') || /^\s*[[{]/.test(text)) {
+		try {
+			return JSON.parse(text);
+		} catch {
+			return text;
+		}
+	}
+	if ((contentType ?? '').includes('application/x-www-form-urlencoded')) {
+		return Object.fromEntries(new URLSearchParams(text));
+	}
+	return text;
+}
+
+export function send(res: ServerResponse, out: RestResponse): void {
+	const headers: Record<string, string> = { ...(out.headers ?? {}) };
+	let payload: string | Buffer | undefined;
+	if (out.body === undefined || out.body === null) payload = undefined;
+	else if (Buffer.isBuffer(out.body)) payload = out.body;
+	else if (typeof out.body === 'string') {
+		payload = out.body;
+		if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'text/plain; charset=utf-8';
+	} else {
+		payload = JSON.stringify(out.body);
+		if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+	}
+	res.writeHead(out.status, headers);
+	res.end(payload);
+}
+
+export function lowerHeaders(req: IncomingMessage): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+	return out;
+}
+
+/** Matches an endpoint path with `:param` segments against a request path. */
+export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+	const p = pattern.replace(/^\/+|\/+$/g, '').split('/');
+	const s = path.replace(/^\/+|\/+$/g, '').split('/');
+	if (p.length !== s.length) return undefined;
+	const params: Record<string, string> = {};
+	for (let i = 0; i < p.length; i++) {
+		if (p[i].startsWith(':')) {
+			if (s[i] === '') return undefined;
+			try {
+				params[p[i].slice(1)] = decodeURIComponent(s[i]);
+			} catch {
+				return undefined;
+			}
+		} else if (p[i] !== s[i]) return undefined;
+	}
+	return params;
+}

@@ -1,0 +1,60 @@
+/**
+ * `npm start`: a local Rocket.Chat stand-in with the packaged app installed and configured.
+ * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD, INTEGRATION_API_KEY, INSTANCES (1 or 2).
+ */
+import { Sandbox } from './sandbox';
+
+async function main(): Promise<void> {
+	const t0 = Date.now();
+	const sandbox = new Sandbox({
+		port: Number(process.env.PORT ?? 3000),
+		instances: Number(process.env.INSTANCES ?? 1),
+		adminUsername: process.env.ADMIN_USERNAME,
+		adminPassword: process.env.ADMIN_PASSWORD,
+		apiKey: process.env.INTEGRATION_API_KEY,
+	});
+	let stopping = false;
+	const stop = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		process.stdout.write('\nStopping the sandbox...\n');
+		await sandbox.stop();
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+
+	let info;
+	try {
+		info = await sandbox.start();
+	} catch (err) {
+		process.stderr.write(`The sandbox failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+		await stop(1);
+		return;
+	}
+	const base = `${info.url}/api/apps/public/${info.appId}`;
+	const lines = [
+		'',
+		`Rocket.Chat sandbox ready in ${Date.now() - t0} ms (${sandbox.instances.length} engine instance(s), app ${await sandbox.appStatus()})`,
+		'',
+		`  Server          ${info.url}`,
+		`  REST API        ${info.url}/api/v1`,
+		`  App endpoints   ${base}/...`,
+		`  OpenAPI         ${base}/openapi.json`,
+		'',
+		`  Admin           ${info.admin.username} / ${info.admin.password}`,
+		`  Admin user id   ${info.admin.userId}`,
+		`  Admin token     ${info.admin.authToken}   (headers X-User-Id / X-Auth-Token)`,
+		`  API key         ${info.apiKey}   (Authorization: Bearer <key>)`,
+		'',
+		'Try:',
+		`  curl -s -X POST ${info.url}/api/v1/login -H 'Content-Type: application/json' -d '{"user":"${info.admin.username}","password":"${info.admin.password}"}'`,
+		`  curl -s ${base}/openapi.json`,
+		'',
+		'Press Ctrl-C to stop.',
+		'',
+	];
+	process.stdout.write(lines.join('\n'));
+}
+
+void main();
