@@ -3,9 +3,6 @@
  * abstract class (loaded from the engine copy the instance runs, so the engine's permission checks
  * in the `do*` methods apply), and reads or writes the shared world through `world`.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-
 import type * as BridgesModule from '@rocket.chat/apps-engine/server/bridges';
 import type { IHttpResponse } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
@@ -18,6 +15,7 @@ import type { ISlashCommand } from '@rocket.chat/apps-engine/definition/slashcom
 
 import type { Remote } from '../rpc';
 import type { WorldService } from '../world/service';
+import { httpRequest } from '../http-client';
 import { engineRequire } from './engine-dir';
 
 type Bridges = typeof BridgesModule;
@@ -323,40 +321,6 @@ class SandboxHttpBridge extends B.HttpBridge {
 			void this.world.recordOutbound({ appId: info.appId, method, url: `${url.origin}${url.pathname}`, status }).catch(() => undefined);
 		}
 	}
-}
-
-/** One real HTTP(S) request, bounded by `timeoutMs` from start to the end of the body. */
-function httpRequest(
-	url: URL,
-	method: string,
-	headers: Record<string, string>,
-	body: string | undefined,
-	timeoutMs: number,
-): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-	return new Promise((resolvePromise, reject) => {
-		const mod = url.protocol === 'https:' ? https : http;
-		const req = mod.request(url, { method, headers: body !== undefined ? { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } : headers }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => {
-				clearTimeout(timer);
-				const h: Record<string, string> = {};
-				for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
-				resolvePromise({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8') });
-			});
-			res.on('error', (err) => {
-				clearTimeout(timer);
-				reject(err);
-			});
-		});
-		const timer = setTimeout(() => req.destroy(new Error(`Request timed out after ${timeoutMs} ms`)), timeoutMs);
-		req.on('error', (err) => {
-			clearTimeout(timer);
-			reject(err);
-		});
-		if (body !== undefined) req.write(body);
-		req.end();
-	});
 }
 
 class SandboxServerSettingBridge extends B.ServerSettingBridge {

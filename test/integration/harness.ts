@@ -1,0 +1,148 @@
+/**
+ * Test harness over the sandbox: start and stop it, act as a person or an admin through the REST
+ * API, call the app's endpoints, run due jobs, and wait for effects with a deadline (listeners are
+ * fire-and-forget in Rocket.Chat, so tests wait for what a listener does, never a fixed time).
+ */
+import { httpRequest } from '../../sandbox/http-client';
+import { Sandbox, SandboxInfo, SandboxOptions } from '../../sandbox/sandbox';
+
+export interface Credentials {
+	userId: string;
+	authToken: string;
+}
+
+export interface HttpResult<T = Record<string, unknown>> {
+	status: number;
+	headers: Record<string, string>;
+	body: T;
+}
+
+export class Harness {
+	private constructor(
+		readonly sandbox: Sandbox,
+		readonly info: SandboxInfo,
+	) {}
+
+	static async start(options: SandboxOptions = {}): Promise<Harness> {
+		const sandbox = new Sandbox({ port: 0, ...options });
+		try {
+			const info = await sandbox.start();
+			return new Harness(sandbox, info);
+		} catch (err) {
+			await sandbox.stop();
+			throw err;
+		}
+	}
+
+	get url(): string {
+		return this.info.url;
+	}
+
+	get appId(): string {
+		return this.sandbox.requireAppId();
+	}
+
+	get world() {
+		return this.sandbox.world;
+	}
+
+	get admin(): Credentials {
+		return { userId: this.info.admin.userId, authToken: this.info.admin.authToken };
+	}
+
+	async stop(): Promise<void> {
+		await this.sandbox.stop();
+	}
+
+	/** A raw HTTP call to the sandbox. */
+	async http<T = Record<string, unknown>>(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<HttpResult<T>> {
+		const headers: Record<string, string> = { ...(options.headers ?? {}) };
+		let body: string | undefined = options.raw;
+		if (options.body !== undefined) {
+			body = JSON.stringify(options.body);
+			headers['Content-Type'] ??= 'application/json';
+		}
+		const res = await httpRequest(new URL(`${this.url}${path}`), method, headers, body, 60_000);
+		const text = res.body;
+		let parsed: unknown = text;
+		try {
+			parsed = text ? JSON.parse(text) : undefined;
+		} catch {
+			// not JSON: keep the text
+		}
+		return { status: res.status, headers: res.headers, body: parsed as T };
+	}
+
+	/** A Rocket.Chat REST call (`/api/v1/<endpoint>`) as the given user (the admin by default). */
+	async rest<T = Record<string, unknown>>(method: 'GET' | 'POST', endpoint: string, params?: Record<string, unknown>, as: Credentials | null = this.admin): Promise<HttpResult<T>> {
+		const headers: Record<string, string> = as ? { 'X-User-Id': as.userId, 'X-Auth-Token': as.authToken } : {};
+		if (method === 'GET') {
+			const qs = params ? `?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]))}` : '';
+			return this.http<T>('GET', `/api/v1/${endpoint}${qs}`, { headers });
+		}
+		return this.http<T>('POST', `/api/v1/${endpoint}`, { headers, body: params ?? {} });
+	}
+
+	/** Calls one of the app's endpoints with the configured API key (or the one given; null for none). */
+	async app<T = Record<string, unknown>>(method: string, path: string, body?: unknown, options: { key?: string | null; instance?: number; raw?: string } = {}): Promise<HttpResult<T>> {
+		const headers: Record<string, string> = {};
+		const key = options.key === undefined ? this.info.apiKey : options.key;
+		if (key !== null) headers.Authorization = `Bearer ${key}`;
+		if (options.instance) headers['X-Sandbox-Instance'] = String(options.instance);
+		return this.http<T>(method, `/api/apps/public/${this.appId}/${path}`, { body, headers, raw: options.raw });
+	}
+
+	/** Creates a person with a password and logs them in. */
+	async createUser(username: string, extra: { name?: string; email?: string; roles?: string[] } = {}): Promise<{ userId: string; username: string; creds: Credentials }> {
+		const password = `pw-${username}-123456`;
+		const user = this.world.createUser({
+			username,
+			name: extra.name ?? username,
+			email: extra.email ?? `${username}@example.org`,
+			password,
+			roles: extra.roles,
+			verified: true,
+		});
+		return { userId: user._id, username, creds: { userId: user._id, authToken: this.world.createLoginToken(user._id) } };
+	}
+
+	/** Creates a room (private by default) with the given members; the admin owns it. */
+	createRoom(name: string, memberUsernames: string[] = [], type: 'c' | 'p' = 'p'): string {
+		return this.world.createRoom({ name, type, creatorId: this.info.admin.userId, memberUsernames })._id;
+	}
+
+	async post(roomId: string, text: string, as: Credentials = this.admin, extra: Record<string, unknown> = {}): Promise<HttpResult> {
+		return this.rest('POST', 'chat.postMessage', { roomId, text, ...extra }, as);
+	}
+
+	async command(roomId: string, command: string, params = '', as: Credentials = this.admin): Promise<HttpResult> {
+		return this.rest('POST', 'commands.run', { command, params, roomId }, as);
+	}
+
+	/** Messages of a room in posting order. */
+	messages(roomId: string): Array<{ id: string; text: string; username: string }> {
+		const { messages } = this.world.roomHistory(roomId, 0, Number.MAX_SAFE_INTEGER);
+		return messages.reverse().map((m) => ({ id: m._id, text: m.msg, username: m.u.username }));
+	}
+
+	runDueJobs(now?: number): Promise<number> {
+		return this.sandbox.runDueJobs(now);
+	}
+
+	/** Polls `probe` until it returns a truthy value or the deadline passes. */
+	async waitFor<T>(probe: () => T | Promise<T>, what = 'condition', timeoutMs = 10_000): Promise<NonNullable<T>> {
+		const deadline = Date.now() + timeoutMs;
+		let last: unknown;
+		for (;;) {
+			try {
+				const v = await probe();
+				if (v) return v as NonNullable<T>;
+				last = v;
+			} catch (err) {
+				last = err;
+			}
+			if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+			await new Promise((r) => setTimeout(r, 10));
+		}
+	}
+}
