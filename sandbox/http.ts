@@ -96,21 +96,37 @@ export function lowerHeaders(req: IncomingMessage): Record<string, string> {
 	return out;
 }
 
-/** Matches an endpoint path with `:param` segments against a request path. */
+/**
+ * Matches an endpoint path against a request path as Express 4 does for the paths apps register:
+ * `:name` matches one segment, and a `*` segment matches the rest of the path (as param `0`).
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
 	const p = pattern.replace(/^\/+|\/+$/g, '').split('/');
 	const s = path.replace(/^\/+|\/+$/g, '').split('/');
-	if (p.length !== s.length) return undefined;
 	const params: Record<string, string> = {};
 	for (let i = 0; i < p.length; i++) {
+		if (p[i] === '*') {
+			const rest = s.slice(i).join('/');
+			if (rest === '') return undefined;
+			const decoded = safeDecode(rest);
+			if (decoded === undefined) return undefined;
+			params['0'] = decoded;
+			return params;
+		}
+		if (i >= s.length) return undefined;
 		if (p[i].startsWith(':')) {
-			if (s[i] === '') return undefined;
-			try {
-				params[p[i].slice(1)] = decodeURIComponent(s[i]);
-			} catch {
-				return undefined;
-			}
+			const decoded = s[i] === '' ? undefined : safeDecode(s[i]);
+			if (decoded === undefined) return undefined;
+			params[p[i].slice(1)] = decoded;
 		} else if (p[i] !== s[i]) return undefined;
 	}
-	return params;
+	return p.length === s.length ? params : undefined;
+}
+
+function safeDecode(s: string): string | undefined {
+	try {
+		return decodeURIComponent(s);
+	} catch {
+		return undefined;
+	}
 }

@@ -123,15 +123,15 @@ export class Sandbox {
 	// ------------------------------------------------------------ app lifecycle
 
 	/** Installs on the first instance (as the server receiving the upload), then loads on the others. */
-	async installApp(zip: Buffer, installerId: string): Promise<string> {
-		const { appId, status } = await this.primary().engine.install(zip, installerId);
+	async installApp(zip: Buffer, installerId: string, permissions?: Array<{ name: string }>): Promise<string> {
+		const { appId, status } = await this.primary().engine.install(zip, installerId, permissions);
 		if (!status.includes('enabled')) throw new Error(`app installed but not enabled: ${status}`);
 		await Promise.all(this.instances.slice(1).map((i) => i.engine.reload(appId)));
 		return appId;
 	}
 
-	async updateApp(zip: Buffer): Promise<string> {
-		const { appId } = await this.primary().engine.update(zip);
+	async updateApp(zip: Buffer, permissions?: Array<{ name: string }>): Promise<string> {
+		const { appId } = await this.primary().engine.update(zip, permissions);
 		await Promise.all(this.instances.slice(1).map((i) => i.engine.reload(appId)));
 		return appId;
 	}

@@ -23,6 +23,9 @@ const B = engineRequire<Bridges>('server/bridges');
 
 export type WorldClient = Remote<WorldService>;
 
+/** This server instance's number: command and API registries are per instance. */
+const INSTANCE = Number(process.env.SANDBOX_INSTANCE ?? 1);
+
 /** Hooks the host gives the bridges: events that must reach the engine of this instance. */
 export interface BridgeHooks {
 	/** A message the app created: Rocket.Chat runs the post-message listeners for it. */
@@ -42,10 +45,10 @@ class SandboxApiBridge extends B.ApiBridge {
 	}
 	protected async registerApi(api: AppApi, appId: string): Promise<void> {
 		const methods = (api.endpoint as unknown as { _availableMethods?: string[] })._availableMethods ?? [];
-		await this.world.registerApi({ appId, path: api.endpoint.path, computedPath: api.computedPath, methods });
+		await this.world.registerApi(INSTANCE, { appId, path: api.endpoint.path, computedPath: api.computedPath, methods });
 	}
 	protected async unregisterApis(appId: string): Promise<void> {
-		await this.world.unregisterApis(appId);
+		await this.world.unregisterApis(INSTANCE, appId);
 	}
 }
 
@@ -54,22 +57,22 @@ class SandboxCommandBridge extends B.CommandBridge {
 		super();
 	}
 	protected doesCommandExist(command: string): Promise<boolean> {
-		return this.world.commandExists(command);
+		return this.world.commandExists(INSTANCE, command);
 	}
 	protected async enableCommand(command: string): Promise<void> {
-		await this.world.setCommandEnabled(command, true);
+		await this.world.setCommandEnabled(INSTANCE, command, true);
 	}
 	protected async disableCommand(command: string): Promise<void> {
-		await this.world.setCommandEnabled(command, false);
+		await this.world.setCommandEnabled(INSTANCE, command, false);
 	}
 	protected async modifyCommand(command: ISlashCommand, appId: string): Promise<void> {
-		await this.world.registerCommand(appId, commandRecord(command));
+		await this.world.registerCommand(INSTANCE, appId, commandRecord(command));
 	}
 	protected async registerCommand(command: ISlashCommand, appId: string): Promise<void> {
-		await this.world.registerCommand(appId, commandRecord(command));
+		await this.world.registerCommand(INSTANCE, appId, commandRecord(command));
 	}
 	protected async unregisterCommand(command: string): Promise<void> {
-		await this.world.unregisterCommand(command);
+		await this.world.unregisterCommand(INSTANCE, command);
 	}
 }
 

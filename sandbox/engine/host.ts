@@ -11,6 +11,8 @@ import type { IAppStorageItem } from '@rocket.chat/apps-engine/server/storage';
 import type { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 
+import { execFileSync } from 'node:child_process';
+
 import { methodsOf, remote, Rpc } from '../rpc';
 import type { AppUser, WorldService } from '../world/service';
 import { createBridges, WorldClient } from './bridges';
@@ -22,6 +24,24 @@ const { AppInterface } = engineRequire<typeof MetadataModule>('definition/metada
 const { SlashCommandContext } = engineRequire<typeof SlashModule>('definition/slashcommands');
 
 if (!process.send) throw new Error('The engine host must run as a child process of the sandbox');
+
+/**
+ * The engine reports a call an app lacks the permission for only on the console (and answers the
+ * app with nothing): report it to the world too, so tests and the sandbox's user can see it.
+ */
+function watchPermissionErrors(world: WorldClient): void {
+	const original = console.error.bind(console);
+	console.error = (...args: unknown[]) => {
+		const first = args[0];
+		const text = typeof first === 'string' ? first : first instanceof Error ? `${first.name}: ${first.message}` : '';
+		if (text.includes('lacks the following permissions')) {
+			const lines = text.split('\n');
+			const end = lines.findIndex((l) => l.startsWith('reason:') || l.trimStart().startsWith('at '));
+			void world.recordPermissionError(lines.slice(0, end < 0 ? lines.length : end).join(' ')).catch(() => undefined);
+		}
+		original(...args);
+	};
+}
 
 class SandboxMetadataStorage extends Storage.AppMetadataStorage {
 	constructor(private readonly world: WorldClient) {
@@ -95,6 +115,26 @@ class SandboxLogStorage extends Storage.AppLogStorage {
 	}
 }
 
+/** Sends SIGKILL to every child process of this host (the Deno runtimes of its apps). */
+function killChildProcesses(): void {
+	let pids: number[] = [];
+	try {
+		pids = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' })
+			.split('\n')
+			.map((l) => Number(l.trim()))
+			.filter((n) => Number.isInteger(n) && n > 0);
+	} catch {
+		// pgrep exits 1 when there is no child: nothing to do.
+	}
+	for (const pid of pids) {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {
+			// Already gone.
+		}
+	}
+}
+
 type MessageEvent = 'sent' | 'updated' | 'deleted';
 
 /** What the sandbox's main process can ask of this instance. */
@@ -104,6 +144,7 @@ export class EngineApi {
 	constructor(private readonly world: WorldClient) {}
 
 	async start(): Promise<void> {
+		watchPermissionErrors(this.world);
 		const bridges = createBridges(this.world, {
 			onAppMessageCreated: (id) => this.fireMessageEvent('sent', id),
 			onAppMessageUpdated: (id) => this.fireMessageEvent('updated', id),
@@ -117,9 +158,14 @@ export class EngineApi {
 		await this.manager.load();
 	}
 
-	async install(zip: Buffer, installerId: string): Promise<{ appId: string; status: string }> {
+	/**
+	 * Installs as Rocket.Chat does on upload: the permissions granted are those the admin accepted
+	 * (the upload's `permissions` field), else the ones the app declares in app.json.
+	 */
+	async install(zip: Buffer, installerId: string, permissions?: Array<{ name: string }>): Promise<{ appId: string; status: string }> {
 		const user = (await this.world.userById(installerId)) as AppUser;
-		const aff = await this.manager.add(Buffer.from(zip), { enable: true, user: user as never });
+		const granted = permissions ?? (await this.manager.getParser().unpackageApp(Buffer.from(zip))).info.permissions;
+		const aff = await this.manager.add(Buffer.from(zip), { enable: true, user: user as never, permissionsGranted: granted as never });
 		const info = aff.getAppInfo();
 		const errors = [aff.getStorageError(), (aff.getAppUserError() as { message?: string } | undefined)?.message, aff.getLicenseValidationResult()?.hasErrors ? 'license' : undefined].filter(Boolean);
 		if (errors.length > 0 || !info) throw new Error(`Install failed: ${errors.join('; ') || 'no app info'}`);
@@ -127,11 +173,10 @@ export class EngineApi {
 		return { appId: info.id, status: app ? await app.getStatus() : 'unknown' };
 	}
 
-	async update(zip: Buffer): Promise<{ appId: string; status: string }> {
+	async update(zip: Buffer, permissions?: Array<{ name: string }>): Promise<{ appId: string; status: string }> {
 		const parsed = await this.manager.getParser().unpackageApp(Buffer.from(zip));
-		const current = this.manager.getOneById(parsed.info.id);
-		const granted = current ? this.manager.getPermissionsById(parsed.info.id) : [];
-		const aff = await this.manager.update(Buffer.from(zip), granted, { loadApp: true });
+		const granted = permissions ?? parsed.info.permissions ?? [];
+		const aff = await this.manager.update(Buffer.from(zip), granted as never, { loadApp: true });
 		const info = aff.getAppInfo();
 		const err = aff.getStorageError();
 		if (err || !info) throw new Error(`Update failed: ${err ?? 'no app info'}`);
@@ -217,8 +262,13 @@ export class EngineApi {
 		return this.manager.getLanguageContent();
 	}
 
+	/** Unloads the apps, then ends any Deno runtime the engine left behind (an update can leave one). */
 	async shutdown(): Promise<void> {
-		await this.manager.unload(false);
+		try {
+			await this.manager.unload(false);
+		} finally {
+			killChildProcesses();
+		}
 	}
 }
 

@@ -34,6 +34,18 @@ export function parseMultipart(req: RestRequest): Map<string, { filename?: strin
 	return out;
 }
 
+/** The permissions the uploader accepted (the form's `permissions` JSON), when it sent them. */
+function grantedPermissions(form: Map<string, { data: Buffer }>): Array<{ name: string }> | undefined {
+	const raw = form.get('permissions')?.data.toString('utf8');
+	if (!raw) return undefined;
+	try {
+		const parsed = JSON.parse(raw) as unknown;
+		return Array.isArray(parsed) ? (parsed as Array<{ name: string }>) : undefined;
+	} catch {
+		throw badRequest('The permissions field is not valid JSON');
+	}
+}
+
 function requireManageApps(ctx: RouteContext): void {
 	if (!ctx.req.user || !ctx.world.hasPermission(ctx.req.user._id, 'manage-apps')) throw forbidden();
 }
@@ -68,11 +80,11 @@ export function appsRoutes(): Route[] {
 				const slash = rest.indexOf('/');
 				const appId = slash < 0 ? rest : rest.slice(0, slash);
 				const subPath = slash < 0 ? '' : rest.slice(slash + 1);
-				const candidates = ctx.service.apis.filter((a) => a.appId === appId);
+				const inst = ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']);
+				const candidates = ctx.service.apisOf(inst.index).filter((a) => a.appId === appId);
 				for (const api of candidates) {
 					const params = matchPath(api.path, subPath);
 					if (!params) continue;
-					const inst = ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']);
 					const request = {
 						method: ctx.req.method.toLowerCase(),
 						headers: ctx.req.headers,
@@ -139,9 +151,10 @@ export function appsRoutes(): Route[] {
 			auth: true,
 			handler: async (ctx) => {
 				requireManageApps(ctx);
-				const zip = parseMultipart(ctx.req).get('app')?.data;
+				const form = parseMultipart(ctx.req);
+				const zip = form.get('app')?.data;
 				if (!zip || zip.length === 0) throw badRequest('Failed to get a file to install for the App. ');
-				const appId = await ctx.sandbox.installApp(zip, ctx.req.user?._id ?? '');
+				const appId = await ctx.sandbox.installApp(zip, ctx.req.user?._id ?? '', grantedPermissions(form));
 				ctx.sandbox.appId ??= appId;
 				return { app: await appDescription(ctx, appId), implemented: ctx.world.appStorage.get(appId)?.implemented ?? {} };
 			},
@@ -153,9 +166,10 @@ export function appsRoutes(): Route[] {
 			handler: async (ctx) => {
 				requireManageApps(ctx);
 				if (!ctx.world.appStorage.has(ctx.req.params.id)) return { status: 404, body: { success: false, error: `No App found by the id of: ${ctx.req.params.id}` } };
-				const zip = parseMultipart(ctx.req).get('app')?.data;
+				const form = parseMultipart(ctx.req);
+				const zip = form.get('app')?.data;
 				if (!zip || zip.length === 0) throw badRequest('Failed to get a file to install for the App. ');
-				const appId = await ctx.sandbox.updateApp(zip);
+				const appId = await ctx.sandbox.updateApp(zip, grantedPermissions(form));
 				if (appId !== ctx.req.params.id) throw badRequest('The package is not the app with that id');
 				return { app: await appDescription(ctx, appId), implemented: ctx.world.appStorage.get(appId)?.implemented ?? {} };
 			},

@@ -458,13 +458,13 @@ export function v1Routes(): Route[] {
 		r('POST', 'commands.run', async (ctx) => {
 			const p = obj(ctx.req.body);
 			if (typeof p.command !== 'string' || typeof p.roomId !== 'string') throw badRequest('The parameters "command" and "roomId" are required', 'error-invalid-params');
-			const cmd = ctx.service.commands.get(p.command.toLowerCase());
+			const inst = ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']);
+			const cmd = ctx.service.commandsOf(inst.index).get(p.command.toLowerCase());
 			if (!cmd || !cmd.enabled) throw badRequest('The command provided does not exist (or is disabled).', 'error-invalid-command');
 			const room = ctx.world.findRoomById(p.roomId);
 			const me = caller(ctx);
 			if (!room || (!room.members.includes(me._id) && room.t !== 'c')) throw badRequest('Invalid room', 'error-invalid-room');
 			const params = typeof p.params === 'string' ? p.params.split(/\s+/).filter((x) => x.length > 0) : [];
-			const inst = ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']);
 			await inst.engine.executeCommand(cmd.command, me._id, room._id, params, p.tmid as string | undefined, p.triggerId as string | undefined);
 			return {};
 		}),

@@ -82,8 +82,9 @@ export interface RegisteredCommand {
  * returns plain, structured-clone-safe data, because a second engine instance calls it over IPC.
  */
 export class WorldService {
-	readonly apis: RegisteredApi[] = [];
-	readonly commands = new Map<string, RegisteredCommand>();
+	/** Each server instance keeps its own command and API registries in memory, as Rocket.Chat does. */
+	readonly apis = new Map<number, RegisteredApi[]>();
+	readonly commands = new Map<number, Map<string, RegisteredCommand>>();
 	readonly appStatus = new Map<string, string>();
 	private keys?: { privateKey: string; publicKey: string };
 
@@ -521,38 +522,57 @@ export class WorldService {
 
 	// ------------------------------------------------------------ registrations (commands, apis, status)
 
-	registerCommand(appId: string, command: Omit<RegisteredCommand, 'appId' | 'enabled'>): void {
-		if (this.commands.has(command.command) && this.commands.get(command.command)?.appId !== appId) {
+	commandsOf(instance: number): Map<string, RegisteredCommand> {
+		let m = this.commands.get(instance);
+		if (!m) this.commands.set(instance, (m = new Map()));
+		return m;
+	}
+
+	apisOf(instance: number): RegisteredApi[] {
+		let list = this.apis.get(instance);
+		if (!list) this.apis.set(instance, (list = []));
+		return list;
+	}
+
+	registerCommand(instance: number, appId: string, command: Omit<RegisteredCommand, 'appId' | 'enabled'>): void {
+		const commands = this.commandsOf(instance);
+		if (commands.has(command.command) && commands.get(command.command)?.appId !== appId) {
 			throw new WorldError('error-command-exists', `Command ${command.command} already exists`);
 		}
-		this.commands.set(command.command, { ...command, appId, enabled: true });
+		commands.set(command.command, { ...command, appId, enabled: true });
 	}
 
-	unregisterCommand(command: string): void {
-		this.commands.delete(command);
+	unregisterCommand(instance: number, command: string): void {
+		this.commandsOf(instance).delete(command);
 	}
 
-	setCommandEnabled(command: string, enabled: boolean): void {
-		const c = this.commands.get(command);
+	setCommandEnabled(instance: number, command: string, enabled: boolean): void {
+		const c = this.commandsOf(instance).get(command);
 		if (c) c.enabled = enabled;
 	}
 
-	commandExists(command: string): boolean {
-		return this.commands.has(command);
+	commandExists(instance: number, command: string): boolean {
+		return this.commandsOf(instance).has(command);
 	}
 
-	registerApi(api: RegisteredApi): void {
-		const i = this.apis.findIndex((a) => a.appId === api.appId && a.path === api.path);
-		if (i >= 0) this.apis.splice(i, 1);
-		this.apis.push(api);
+	registerApi(instance: number, api: RegisteredApi): void {
+		const apis = this.apisOf(instance);
+		const i = apis.findIndex((a) => a.appId === api.appId && a.path === api.path);
+		if (i >= 0) apis.splice(i, 1);
+		apis.push(api);
 	}
 
-	unregisterApis(appId: string): void {
-		for (let i = this.apis.length - 1; i >= 0; i--) if (this.apis[i].appId === appId) this.apis.splice(i, 1);
+	unregisterApis(instance: number, appId: string): void {
+		const apis = this.apisOf(instance);
+		for (let i = apis.length - 1; i >= 0; i--) if (apis[i].appId === appId) apis.splice(i, 1);
 	}
 
 	setAppStatus(appId: string, status: string): void {
 		this.appStatus.set(appId, status);
+	}
+
+	recordPermissionError(message: string): void {
+		this.world.permissionErrors.push({ message, ts: new Date() });
 	}
 
 	recordOutbound(call: { appId: string; method: string; url: string; status: number }): void {

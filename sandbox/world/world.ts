@@ -130,6 +130,8 @@ export class World {
 	readonly uiNotices: UiNotice[] = [];
 	readonly outboundCalls: OutboundCall[] = [];
 	readonly appLogs: unknown[] = [];
+	/** Calls the engine refused because an app lacks a permission (Rocket.Chat only logs them). */
+	readonly permissionErrors: Array<{ message: string; ts: Date }> = [];
 	/** Apps-Engine metadata storage items, by app id. */
 	readonly appStorage = new Map<string, Record<string, unknown>>();
 	readonly appSources = new Map<string, Buffer>();
