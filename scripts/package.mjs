@@ -66,7 +66,7 @@ for (const entry of APP_SOURCES) {
 symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
 
 log('running rc-apps package');
-const cli = spawnSync(process.execPath, [join(root, 'node_modules/@rocket.chat/apps-cli/bin/run'), 'package'], {
+const cli = spawnSync(process.execPath, [join(root, 'node_modules/@rocket.chat/apps-cli/bin/run'), 'package', '--force'], {
 	cwd: stage,
 	encoding: 'utf8',
 	env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },

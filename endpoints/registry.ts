@@ -1,0 +1,18 @@
+import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+
+import { EndpointSpec, FrontDoorEndpoint } from './frontDoor';
+import { openApiSpec } from './OpenApiEndpoint';
+
+/**
+ * Every endpoint of the external API. Each feature adds its spec here; all go through the front
+ * door and into the OpenAPI description.
+ */
+export function endpointSpecs(appId: string): EndpointSpec[] {
+	const specs: EndpointSpec[] = [];
+	specs.push(openApiSpec(appId, () => specs));
+	return specs;
+}
+
+export function externalEndpoints(app: IApp): FrontDoorEndpoint[] {
+	return endpointSpecs(app.getID()).map((spec) => new FrontDoorEndpoint(app, spec));
+}
