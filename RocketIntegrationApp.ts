@@ -1,14 +1,37 @@
-import { IAppAccessors, IConfigurationExtend, ILogger } from '@rocket.chat/apps-engine/definition/accessors';
+import { IAppAccessors, IConfigurationExtend, IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
+import { IMessage, IMessageDeleteContext, IPostMessageDeleted, IPostMessageSent, IPostMessageUpdated } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 
+import { slashCommands } from './commands/registry';
 import { externalEndpoints } from './endpoints/registry';
+import { MessageEventHandler } from './handlers/MessageEventHandler';
+import { processors } from './processors/registry';
 import { settings } from './settings/settings';
 
-export class RocketIntegrationApp extends App {
+export class RocketIntegrationApp extends App implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted {
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
 		super(info, logger, accessors);
+	}
+
+	public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+		return new MessageEventHandler(this, read, http, persis, modify).run('onSent', message);
+	}
+
+	public async executePostMessageUpdated(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+		return new MessageEventHandler(this, read, http, persis, modify).run('onUpdated', message);
+	}
+
+	public async executePostMessageDeleted(
+		message: IMessage,
+		read: IRead,
+		http: IHttp,
+		persis: IPersistence,
+		modify: IModify,
+		context: IMessageDeleteContext,
+	): Promise<void> {
+		return new MessageEventHandler(this, read, http, persis, modify).run('onDeleted', message, context.user);
 	}
 
 	protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
@@ -20,5 +43,10 @@ export class RocketIntegrationApp extends App {
 			security: ApiSecurity.UNSECURE,
 			endpoints: externalEndpoints(this),
 		});
+		for (const command of slashCommands(this)) {
+			await configuration.slashCommands.provideSlashCommand(command);
+		}
+		const jobs = processors(this);
+		if (jobs.length > 0) await configuration.scheduler.registerProcessors(jobs);
 	}
 }

@@ -178,10 +178,10 @@ export class Sandbox {
 	// ------------------------------------------------------------ events into the app
 
 	/** Runs the post-message listeners on one instance, fire-and-forget as Rocket.Chat does. */
-	fireMessageEvent(kind: 'sent' | 'updated' | 'deleted', messageId: string, instance?: EngineInstance, snapshot?: unknown): void {
+	fireMessageEvent(kind: 'sent' | 'updated' | 'deleted', messageId: string, instance?: EngineInstance, snapshot?: unknown, actorId?: string): void {
 		if (!this.appId) return;
 		const inst = instance ?? this.pick();
-		this.track(inst.engine.messageEvent(kind, messageId, snapshot).catch(() => undefined));
+		this.track(inst.engine.messageEvent(kind, messageId, snapshot, actorId).catch(() => undefined));
 	}
 
 	/** Runs every job due now (or at `now`) once, each on one instance; returns how many ran. */

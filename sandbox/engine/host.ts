@@ -234,10 +234,16 @@ export class EngineApi {
 	}
 
 	/** Runs the post-message listeners for a message (fire-and-forget in Rocket.Chat; awaited here). */
-	async messageEvent(kind: MessageEvent, messageId: string, snapshot?: unknown): Promise<void> {
+	async messageEvent(kind: MessageEvent, messageId: string, snapshot?: unknown, actorId?: string): Promise<void> {
 		const message = snapshot ?? (await this.world.messageById(messageId));
 		if (!message) return;
-		const int = kind === 'sent' ? AppInterface.IPostMessageSent : kind === 'updated' ? AppInterface.IPostMessageUpdated : AppInterface.IPostMessageDeleted;
+		if (kind === 'deleted') {
+			// Rocket.Chat passes the deleted message with the user who deleted it.
+			const user = actorId ? await this.world.userById(actorId) : undefined;
+			await this.manager.getListenerManager().executeListener(AppInterface.IPostMessageDeleted as never, { message, user } as never);
+			return;
+		}
+		const int = kind === 'sent' ? AppInterface.IPostMessageSent : AppInterface.IPostMessageUpdated;
 		await this.manager.getListenerManager().executeListener(int as never, message as never);
 	}
 

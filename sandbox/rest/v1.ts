@@ -452,7 +452,7 @@ export function v1Routes(): Route[] {
 			if (msg.u._id !== caller(ctx)._id) need(ctx, 'edit-room', msg.rid);
 			const snapshot = ctx.service.toAppMessage(msg);
 			ctx.world.deleteMessage(msg._id);
-			ctx.sandbox.fireMessageEvent('deleted', msg._id, ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']), snapshot);
+			ctx.sandbox.fireMessageEvent('deleted', msg._id, ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']), snapshot, caller(ctx)._id);
 			return { _id: msg._id, ts: Date.now(), message: { _id: msg._id, rid: msg.rid, u: msg.u } };
 		}),
 		r('POST', 'commands.run', async (ctx) => {

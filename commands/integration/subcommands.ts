@@ -1,0 +1,16 @@
+import { statusCommand } from './status';
+import { Subcommand } from './types';
+
+export const helpCommand: Subcommand = {
+	name: 'help',
+	usageKey: 'integration_usage_help',
+	async run(ctx) {
+		const lines = [`*${ctx.t('integration_help_title')}*`, ...subcommands().map((c) => `\`/integration ${ctx.t(c.usageKey)}\``)];
+		await ctx.reply(lines.join('\n'));
+	},
+};
+
+/** The sub-commands of `/integration`; features add theirs here. `help` is the default. */
+export function subcommands(): Subcommand[] {
+	return [helpCommand, statusCommand];
+}

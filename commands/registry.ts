@@ -1,0 +1,9 @@
+import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import { ISlashCommand } from '@rocket.chat/apps-engine/definition/slashcommands';
+
+import { IntegrationCommand } from './IntegrationCommand';
+
+/** Every slash command of the app. Features add theirs here. */
+export function slashCommands(app: IApp): ISlashCommand[] {
+	return [new IntegrationCommand(app)];
+}
