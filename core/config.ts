@@ -7,6 +7,8 @@ export interface AppConfig {
 		readonly siteUrl: string | null;
 		readonly adminUserId: string | null;
 		readonly adminToken: string | null;
+		/** CREATE_TOKENS_FOR_USERS_SECRET of the server (Rocket.Chat 8.0 and later), for users.createToken. */
+		readonly createTokensSecret: string | null;
 	};
 	readonly api: {
 		/** Accepted bearer keys (several, for rotation). */
@@ -170,6 +172,7 @@ export function readConfig(raw: RawSettings): ConfigResult {
 			siteUrl: url(Setting.SiteUrl),
 			adminUserId: optional(Setting.AdminUserId),
 			adminToken: optional(Setting.AdminToken),
+			createTokensSecret: optional(Setting.CreateTokensSecret),
 		},
 		api: {
 			keys: parseKeyList(text(Setting.ApiKeys)),

@@ -2,13 +2,17 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import { EndpointSpec, FrontDoorEndpoint } from './frontDoor';
 import { openApiSpec } from './OpenApiEndpoint';
+import { pointsSpecs } from './PointsEndpoint';
+import { ssoTokenSpec } from './SsoTokenEndpoint';
+import { triggersSpec } from './TriggersEndpoint';
 
 /**
  * Every endpoint of the external API. Each feature adds its spec here; all go through the front
  * door and into the OpenAPI description.
  */
 export function endpointSpecs(appId: string): EndpointSpec[] {
-	const specs: EndpointSpec[] = [];
+	const specs: EndpointSpec[] = [ssoTokenSpec()];
+	specs.push(...pointsSpecs(), triggersSpec());
 	specs.push(openApiSpec(appId, () => specs));
 	return specs;
 }

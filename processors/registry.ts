@@ -1,8 +1,10 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IProcessor } from '@rocket.chat/apps-engine/definition/scheduler';
 
+import { AccountPhotosProcessor } from './AccountPhotosProcessor';
+import { PointsCompactionProcessor } from './PointsCompactionProcessor';
+
 /** Every scheduled processor of the app. Features add theirs here. */
 export function processors(app: IApp): IProcessor[] {
-	void app;
-	return [];
+	return [new AccountPhotosProcessor(app), new PointsCompactionProcessor(app)];
 }

@@ -102,6 +102,7 @@ export class Sandbox {
 				rc_admin_token: authToken,
 				api_keys: apiKey,
 				api_credential_secret: 'sandbox-credential-secret-0123456789',
+				rc_create_tokens_secret: this.world.env.get('CREATE_TOKENS_FOR_USERS_SECRET'),
 				...(o.settings ?? {}),
 			});
 		}
@@ -260,6 +261,7 @@ export class Sandbox {
 			pathMatched = true;
 			if (route.method !== '*' && route.method !== req.method) continue;
 			req.params = params;
+			if (route.path.startsWith('/api/v1/')) this.world.countRestCall(route.path);
 			if (route.auth) {
 				const user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
 				if (!user) throw new RestError(401, { status: 'error', message: 'You must be logged in to do this.' });
@@ -277,7 +279,7 @@ export class Sandbox {
 	private applyRateLimit(route: Route, user: WUser): void {
 		if (!route.path.startsWith('/api/v1/')) return;
 		const bypass = this.world.hasPermission(user._id, 'api-bypass-rate-limit');
-		const hit = this.world.rateLimitHit(route.path, user._id, bypass);
+		const hit = this.world.rateLimitHit(route.path, user._id, bypass, false);
 		if (hit.limited) {
 			const waitS = Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000));
 			throw new RestError(

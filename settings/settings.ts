@@ -6,6 +6,7 @@ export enum Setting {
 	SiteUrl = 'rc_site_url',
 	AdminUserId = 'rc_admin_user_id',
 	AdminToken = 'rc_admin_token',
+	CreateTokensSecret = 'rc_create_tokens_secret',
 
 	ApiKeys = 'api_keys',
 	OutboundKey = 'api_outbound_key',
@@ -63,6 +64,7 @@ const declared: ReadonlyArray<Declared> = [
 	{ id: Setting.SiteUrl, section: SettingSection.RocketChat, type: SettingType.STRING, packageValue: '' },
 	{ id: Setting.AdminUserId, section: SettingSection.RocketChat, type: SettingType.STRING, packageValue: '' },
 	{ id: Setting.AdminToken, section: SettingSection.RocketChat, type: SettingType.PASSWORD, packageValue: '' },
+	{ id: Setting.CreateTokensSecret, section: SettingSection.RocketChat, type: SettingType.PASSWORD, packageValue: '' },
 
 	{ id: Setting.ApiKeys, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '', multiline: true },
 	{ id: Setting.OutboundKey, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '' },

@@ -1,5 +1,4 @@
 import { IHttp, IHttpResponse } from '@rocket.chat/apps-engine/definition/accessors';
-import type { OperationParams, OperationResult } from '@rocket.chat/rest-typings';
 
 import { decideRetry, Outcome } from '../../core/retry';
 
@@ -63,7 +62,17 @@ interface CallOptions {
 	as?: RestCredentials | null;
 }
 
-type UserResult = OperationResult<'POST', '/v1/users.create'>['user'];
+/** The fields of Rocket.Chat's user objects the app reads (users.create, users.info, users.list). */
+export interface RcUser {
+	_id: string;
+	username?: string;
+	name?: string;
+	active?: boolean;
+	roles?: string[];
+	emails?: Array<{ address: string; verified?: boolean }>;
+}
+
+type UserResult = RcUser;
 
 export interface CreateUserInput {
 	username: string;
@@ -185,8 +194,7 @@ export class RocketChatClient {
 
 	/** Not idempotent: a timeout may still have created the account, so it is never retried blindly. */
 	async createUser(input: CreateUserInput): Promise<UserResult> {
-		// The typings mark `fields` as required; the server's own validator does not.
-		const body: Omit<OperationParams<'POST', '/v1/users.create'>, 'fields'> = { ...input };
+		const body: CreateUserInput = { ...input };
 		const r = await this.call<{ user: UserResult }>('POST', 'users.create', { body, idempotent: false });
 		return r.user;
 	}

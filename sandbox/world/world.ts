@@ -124,6 +124,8 @@ export class World {
 	readonly permissions = new Map<string, Set<string>>();
 	readonly serverSettings = new Map<string, unknown>();
 	readonly persistence = new Map<string, PersistenceRecord>();
+	/** Index of the app records by association (`appId|model|id` -> record ids), as MongoDB indexes them. */
+	private readonly persistenceIndex = new Map<string, Set<string>>();
 	readonly jobs = new Map<string, ScheduledJob>();
 	readonly processors = new Map<string, Set<string>>();
 	readonly ephemeral: EphemeralNotice[] = [];
@@ -598,8 +600,23 @@ export class World {
 
 	persistenceCreate(appId: string, data: unknown, associations: Array<{ model: string; id: string }> = []): string {
 		const id = randomId();
-		this.persistence.set(id, { id, appId, data: clone(data), associations: associations.map((a) => ({ ...a })) });
+		const rec: PersistenceRecord = { id, appId, data: clone(data), associations: associations.map((a) => ({ ...a })) };
+		this.persistence.set(id, rec);
+		for (const key of indexKeys(rec)) {
+			let ids = this.persistenceIndex.get(key);
+			if (!ids) this.persistenceIndex.set(key, (ids = new Set()));
+			ids.add(id);
+		}
 		return id;
+	}
+
+	private persistenceDelete(rec: PersistenceRecord): void {
+		this.persistence.delete(rec.id);
+		for (const key of indexKeys(rec)) {
+			const ids = this.persistenceIndex.get(key);
+			ids?.delete(rec.id);
+			if (ids?.size === 0) this.persistenceIndex.delete(key);
+		}
 	}
 
 	persistenceReadById(appId: string, id: string): unknown {
@@ -607,11 +624,20 @@ export class World {
 		return rec && rec.appId === appId ? clone(rec.data) : undefined;
 	}
 
+	/** The app's records holding every association, in insertion order; an indexed lookup, not a scan. */
 	persistenceFind(appId: string, associations: Array<{ model: string; id: string }>): PersistenceRecord[] {
+		const matches = (rec: PersistenceRecord) => rec.appId === appId && associations.every((a) => rec.associations.some((b) => b.model === a.model && b.id === a.id));
+		if (associations.length === 0) return [...this.persistence.values()].filter(matches);
+		let smallest: Set<string> | undefined;
+		for (const a of associations) {
+			const ids = this.persistenceIndex.get(`${appId}|${a.model}|${a.id}`);
+			if (!ids) return [];
+			if (!smallest || ids.size < smallest.size) smallest = ids;
+		}
 		const out: PersistenceRecord[] = [];
-		for (const rec of this.persistence.values()) {
-			if (rec.appId !== appId) continue;
-			if (associations.every((a) => rec.associations.some((b) => b.model === a.model && b.id === a.id))) out.push(rec);
+		for (const id of smallest ?? []) {
+			const rec = this.persistence.get(id);
+			if (rec && matches(rec)) out.push(rec);
 		}
 		return out;
 	}
@@ -623,14 +649,14 @@ export class World {
 	persistenceRemove(appId: string, id: string): unknown {
 		const rec = this.persistence.get(id);
 		if (!rec || rec.appId !== appId) return undefined;
-		this.persistence.delete(id);
+		this.persistenceDelete(rec);
 		return rec.data;
 	}
 
 	persistenceRemoveByAssociations(appId: string, associations: Array<{ model: string; id: string }>): unknown[] | undefined {
 		const found = this.persistenceFind(appId, associations);
 		if (found.length === 0) return undefined;
-		for (const r of found) this.persistence.delete(r.id);
+		for (const r of found) this.persistenceDelete(r);
 		return found.map((r) => r.data);
 	}
 
@@ -657,7 +683,7 @@ export class World {
 	}
 
 	persistencePurge(appId: string): void {
-		for (const [id, rec] of this.persistence) if (rec.appId === appId) this.persistence.delete(id);
+		for (const rec of [...this.persistence.values()]) if (rec.appId === appId) this.persistenceDelete(rec);
 	}
 
 	// ---------------------------------------------------------------- scheduler
@@ -730,8 +756,12 @@ export class World {
 	// ---------------------------------------------------------------- REST rate limiting
 
 	/** Counts a REST call; returns the wait in ms when the caller is over the limit. */
-	rateLimitHit(endpoint: string, callerKey: string, bypass: boolean, now = Date.now()): { limited: false } | { limited: true; resetAt: number; limit: number } {
+	countRestCall(endpoint: string): void {
 		this.restCalls.set(endpoint, (this.restCalls.get(endpoint) ?? 0) + 1);
+	}
+
+	rateLimitHit(endpoint: string, callerKey: string, bypass: boolean, count = true, now = Date.now()): { limited: false } | { limited: true; resetAt: number; limit: number } {
+		if (count) this.countRestCall(endpoint);
 		if (!this.rateLimit.enabled || bypass) return { limited: false };
 		const key = `${endpoint}|${callerKey}`;
 		let c = this.rateCounters.get(key);
@@ -775,4 +805,8 @@ function verifyPassword(password: string, stored: { salt: string; hash: string }
 
 function clone<T>(v: T): T {
 	return v === undefined ? v : structuredClone(v);
+}
+
+function indexKeys(rec: PersistenceRecord): string[] {
+	return rec.associations.map((a) => `${rec.appId}|${a.model}|${a.id}`);
 }

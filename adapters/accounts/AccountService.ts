@@ -1,0 +1,266 @@
+import { IHttp, ILogger, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+
+import { AppConfig } from '../../core/config';
+import { parseEmail, taggedEmail, usernameBase, usernameCandidate } from '../../core/identity';
+import { conflictField, displayNameOf } from '../../core/sso';
+import { decryptSecret, encryptSecret, randomPassword } from '../crypto';
+import { LogRepository } from '../persistence/LogRepository';
+import { PeopleRepository, PersonRecord } from '../persistence/PeopleRepository';
+import { RecordStore } from '../persistence/RecordStore';
+import { RestCredentials, RestError, RocketChatClient } from '../rocketchat/RestClient';
+
+/** A person as the system of record describes them (the contract's `Person`). */
+export interface PersonInput {
+	externalId: string;
+	firstName: string;
+	lastName: string;
+	email: string;
+	nickName?: string;
+	photoUrl?: string | null;
+	active?: boolean;
+}
+
+export type ProvisionResult = { ok: true; record: PersonRecord; created: boolean } | { ok: false; reference: string; error: RestError | Error };
+
+export type TokenResult =
+	| { ok: true; credentials: RestCredentials }
+	| { ok: false; inactive: true }
+	| { ok: false; inactive: false; reference: string; error: RestError | Error };
+
+interface TokenStrategyState {
+	/** Until when `users.createToken` is known to be refused by this server (ms epoch). */
+	createTokenUnavailableUntil?: number;
+}
+
+const MAX_CREATE_ATTEMPTS = 8;
+const TOKEN_STRATEGY_RETRY_MS = 60 * 60 * 1000;
+
+/**
+ * Accounts on Rocket.Chat for people of the system of record: provisioning (unique usernames and
+ * e-mail addresses, existing accounts linked), and login tokens. Used by single sign-on and by
+ * the sync. Every failure is logged once with a reference; secrets never reach the log.
+ */
+export class AccountService {
+	private readonly people = new PeopleRepository();
+	private readonly log = new LogRepository();
+	private readonly state = new RecordStore<TokenStrategyState>('accounts-state');
+
+	constructor(
+		private readonly deps: {
+			read: IRead;
+			persis: IPersistence;
+			http: IHttp;
+			config: AppConfig;
+			rest: RocketChatClient;
+			logger: ILogger;
+			now?: () => number;
+		},
+	) {}
+
+	private now(): number {
+		return this.deps.now ? this.deps.now() : Date.now();
+	}
+
+	get rest(): RocketChatClient {
+		return this.deps.rest;
+	}
+
+	/** Creates the person's account (or links an existing account that is clearly theirs). */
+	async provision(person: PersonInput): Promise<ProvisionResult> {
+		const { rest, persis, read } = this.deps;
+		const parsed = parseEmail(person.email);
+		if (!parsed.ok) return this.fail(person.externalId, 'account-create-failed', new Error(`invalid e-mail address (${parsed.error})`));
+		const base = usernameBase(person.firstName, person.lastName);
+		const name = displayNameOf(person.firstName, person.lastName);
+		let u = 1;
+		let e = 0;
+		for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
+			const username = usernameCandidate(base, u);
+			const email = e === 0 ? parsed.email.address : taggedEmail(parsed.email, e)?.address;
+			if (!email) return this.fail(person.externalId, 'account-create-failed', new Error('no e-mail alias fits the length limits'));
+			const password = randomPassword();
+			try {
+				const user = await rest.createUser({
+					username,
+					name,
+					email,
+					password,
+					verified: true,
+					joinDefaultChannels: false,
+					sendWelcomeEmail: false,
+					...(person.nickName ? { nickname: person.nickName } : {}),
+				});
+				const record = this.newRecord(person, user._id, username, email, true, password);
+				await this.people.save(persis, read.getPersistenceReader(), record);
+				await this.log.add(persis, {
+					level: 'info',
+					event: 'account-created',
+					externalId: person.externalId,
+					userId: user._id,
+					message: `account ${username} created${e > 0 ? ` with e-mail alias ${email}` : ''}`,
+				});
+				return { ok: true, record, created: true };
+			} catch (err) {
+				if (!(err instanceof RestError) || err.errorType !== 'error-field-unavailable') return this.fail(person.externalId, 'account-create-failed', err);
+				const field = conflictField(err.serverMessage, username, email);
+				if (field === 'email') {
+					const owner = await this.findByEmail(email);
+					if (owner && (await this.isUnlinkedAndSameName(owner, name))) return this.link(person, owner);
+					e++;
+				} else {
+					const owner = await rest.userByUsername(username);
+					if (owner && owner.emails?.some((m) => m.address.toLowerCase() === parsed.email.address.toLowerCase())) {
+						if (await this.isUnlinked(owner._id)) return this.link(person, owner);
+					}
+					u++;
+				}
+			}
+		}
+		return this.fail(person.externalId, 'account-create-failed', new Error(`no free username or e-mail after ${MAX_CREATE_ATTEMPTS} attempts`));
+	}
+
+	/**
+	 * A login token for the person's account: `users.createToken` while the server allows it (one
+	 * round trip), otherwise a login with the stored credential. A deactivated account is reported
+	 * as such; any other failure is logged with a reference.
+	 */
+	async token(record: PersonRecord): Promise<TokenResult> {
+		const { rest, config } = this.deps;
+		const now = this.now();
+		const state = (await this.state.get(this.deps.read.getPersistenceReader(), 'token-strategy')) ?? {};
+		let lastError: RestError | Error | undefined;
+		if (!state.createTokenUnavailableUntil || state.createTokenUnavailableUntil <= now) {
+			try {
+				return { ok: true, credentials: await rest.createToken(record.userId, config.rocketChat.createTokensSecret ?? undefined) };
+			} catch (err) {
+				lastError = err instanceof Error ? err : new Error(String(err));
+				if (err instanceof RestError && (err.errorType === 'error-user-is-not-activated' || (await this.isDeactivated(record.userId)))) {
+					return { ok: false, inactive: true };
+				}
+				if (err instanceof RestError && (err.errorType === 'error-not-authorized' || err.kind === 'forbidden')) {
+					await this.state.put(this.deps.persis, 'token-strategy', { createTokenUnavailableUntil: now + TOKEN_STRATEGY_RETRY_MS });
+				} else {
+					return { ok: false, inactive: false, reference: (await this.logFailure(record.externalId, 'login-failed', lastError)).reference, error: lastError };
+				}
+			}
+		}
+		try {
+			return { ok: true, credentials: await this.loginWithCredential(record) };
+		} catch (err) {
+			const error = err instanceof Error ? err : new Error(String(err));
+			if (await this.isDeactivated(record.userId)) return { ok: false, inactive: true };
+			const reference = (await this.logFailure(record.externalId, 'login-failed', error)).reference;
+			return { ok: false, inactive: false, reference, error };
+		}
+	}
+
+	/** Sets a new random password for a person (mobile access, resync) and stores it encrypted. */
+	async resetPassword(record: PersonRecord): Promise<{ record: PersonRecord; password: string }> {
+		const password = randomPassword();
+		await this.deps.rest.updateUser(record.userId, { password });
+		const updated = { ...record, credential: this.seal(password), updatedAt: this.now() };
+		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), updated, record);
+		return { record: updated, password };
+	}
+
+	async saveRecord(record: PersonRecord, previous?: PersonRecord): Promise<void> {
+		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), record, previous);
+	}
+
+	// ------------------------------------------------------------ internals
+
+	private async loginWithCredential(record: PersonRecord): Promise<RestCredentials> {
+		const secret = this.deps.config.api.credentialSecret;
+		const password = record.credential && secret ? decryptSecret(record.credential, secret) : undefined;
+		if (password) {
+			try {
+				return await this.deps.rest.login(record.username, password);
+			} catch (err) {
+				if (!(err instanceof RestError) || err.kind !== 'unauthorized') throw err;
+				// The password was changed on the server: fall through and set a new one.
+			}
+		}
+		if (!secret) throw new Error('no token strategy: users.createToken is refused and no credential secret is set');
+		const { record: updated, password: fresh } = await this.resetPassword(record);
+		return this.deps.rest.login(updated.username, fresh);
+	}
+
+	private seal(password: string): string | undefined {
+		const secret = this.deps.config.api.credentialSecret;
+		return secret ? encryptSecret(password, secret) : undefined;
+	}
+
+	private newRecord(person: PersonInput, userId: string, username: string, email: string, createdByApp: boolean, password?: string): PersonRecord {
+		const now = this.now();
+		const record: PersonRecord = {
+			externalId: person.externalId,
+			userId,
+			username,
+			email,
+			sourceEmail: person.email,
+			firstName: person.firstName,
+			lastName: person.lastName,
+			active: true,
+			createdByApp,
+			createdAt: now,
+			updatedAt: now,
+		};
+		if (person.nickName) record.nickName = person.nickName;
+		if (person.photoUrl) record.pendingPhotoUrl = person.photoUrl;
+		const credential = password ? this.seal(password) : undefined;
+		if (credential) record.credential = credential;
+		return record;
+	}
+
+	private async link(person: PersonInput, owner: { _id: string; username?: string; emails?: Array<{ address: string }> }): Promise<ProvisionResult> {
+		const email = owner.emails?.[0]?.address ?? person.email;
+		const record = this.newRecord(person, owner._id, owner.username ?? '', email, false);
+		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), record);
+		await this.log.add(this.deps.persis, {
+			level: 'info',
+			event: 'account-linked',
+			externalId: person.externalId,
+			userId: owner._id,
+			message: `existing account ${owner.username ?? owner._id} linked`,
+		});
+		return { ok: true, record, created: false };
+	}
+
+	private async findByEmail(email: string): Promise<{ _id: string; username?: string; name?: string; emails?: Array<{ address: string }> } | undefined> {
+		try {
+			const r = await this.deps.rest.usersList(0, 1, { 'emails.address': email });
+			return r.users[0];
+		} catch {
+			return undefined;
+		}
+	}
+
+	private async isUnlinked(userId: string): Promise<boolean> {
+		return (await this.people.getByUserId(this.deps.read.getPersistenceReader(), userId)) === undefined;
+	}
+
+	private async isUnlinkedAndSameName(owner: { _id: string; name?: string }, name: string): Promise<boolean> {
+		return (owner.name ?? '').trim().toLowerCase() === name.toLowerCase() && (await this.isUnlinked(owner._id));
+	}
+
+	private async isDeactivated(userId: string): Promise<boolean> {
+		try {
+			const user = await this.deps.rest.userById(userId);
+			return user !== undefined && user.active === false;
+		} catch {
+			return false;
+		}
+	}
+
+	private async fail(externalId: string, event: string, err: unknown): Promise<{ ok: false; reference: string; error: RestError | Error }> {
+		const error = err instanceof Error ? err : new Error(String(err));
+		const entry = await this.logFailure(externalId, event, error);
+		return { ok: false, reference: entry.reference, error };
+	}
+
+	private async logFailure(externalId: string, event: string, error: Error): Promise<{ reference: string }> {
+		const entry = await this.log.add(this.deps.persis, { level: 'error', event, externalId, message: error.message });
+		this.deps.logger.error(`${event} for ${externalId} [${entry.reference}]: ${entry.message}`);
+		return entry;
+	}
+}

@@ -1,0 +1,103 @@
+import { AccountService, PersonInput } from '../adapters/accounts/AccountService';
+import { siteUrl } from '../adapters/config';
+import { CooldownRepository } from '../adapters/persistence/CooldownRepository';
+import { LogRepository } from '../adapters/persistence/LogRepository';
+import { PeopleRepository, PersonRecord } from '../adapters/persistence/PeopleRepository';
+import { RestError } from '../adapters/rocketchat/RestClient';
+import { restClientFor } from '../adapters/rocketchat/clientFor';
+import { decideSso } from '../core/sso';
+import { scheduleAccountPhotos } from '../processors/AccountPhotosProcessor';
+import { EndpointSpec, Reply, RequestContext } from './frontDoor';
+import { errorReply, person, ssoToken } from './schemas';
+
+const people = new PeopleRepository();
+const cooldowns = new CooldownRepository();
+
+const refused = (error: string): Reply => ({ status: 403, body: { error } });
+const chatServerError = (reference: string): Reply => ({ status: 502, body: { error: 'chat-server-error', reference } });
+
+/**
+ * `POST sso/token`: a login token for a person of the system of record, creating their account
+ * when needed. Known people get their token in one REST round trip.
+ */
+export function ssoTokenSpec(): EndpointSpec {
+	return {
+		path: 'sso/token',
+		operations: [
+			{
+				method: 'post',
+				id: 'createLoginToken',
+				summary: 'Ensure the person has a Rocket.Chat account and return a login token for it.',
+				body: person,
+				responses: {
+					200: { description: 'A login token, and a link that logs the person in.', schema: ssoToken },
+					403: { description: '`registration-disabled` (unknown person) or `account-inactive`.', schema: errorReply },
+					502: { description: '`chat-server-error`: Rocket.Chat refused; the reason is in the integration log under `reference`.', schema: errorReply },
+				},
+				handle: (ctx: RequestContext<unknown>) => handleSso(ctx as RequestContext<PersonInput>),
+			},
+		],
+	};
+}
+
+async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
+	const p = ctx.body;
+	const { config } = ctx;
+	const reader = ctx.read.getPersistenceReader();
+	const now = Date.now();
+	const [record, cooldown] = await Promise.all([people.get(reader, p.externalId), cooldowns.get(reader, p.externalId)]);
+	const decision = decideSso({ record, cooldown, requestActive: p.active !== false, selfRegistration: config.accounts.selfRegistration, now });
+	if (decision.kind === 'inactive') return refused('account-inactive');
+	if (decision.kind === 'registration-disabled') return refused('registration-disabled');
+	if (decision.kind === 'cooling-down') return chatServerError(decision.reference);
+
+	let rest;
+	try {
+		rest = await restClientFor(ctx.http, ctx.read, config);
+	} catch (err) {
+		const reference = await logConfigError(ctx, p.externalId, err);
+		return chatServerError(reference);
+	}
+	const accounts = new AccountService({ read: ctx.read, persis: ctx.persis, http: ctx.http, config, rest, logger: ctx.app.getLogger() });
+
+	let account: PersonRecord;
+	if (decision.kind === 'provision') {
+		const result = await accounts.provision(p);
+		if (!result.ok) return coolDown(ctx, p.externalId, result.reference);
+		account = result.record;
+		if (account.pendingPhotoUrl && config.sync.photos) await scheduleAccountPhotos(ctx.modify);
+	} else {
+		account = record as PersonRecord;
+	}
+
+	const token = await accounts.token(account);
+	if (!token.ok && token.inactive) {
+		await accounts.saveRecord({ ...account, active: false, inactiveUntil: now + config.accounts.inactiveCooldownMs, updatedAt: now }, account);
+		return refused('account-inactive');
+	}
+	if (!token.ok) return coolDown(ctx, p.externalId, token.reference);
+	if (cooldown) await cooldowns.clear(ctx.persis, p.externalId);
+	const base = await siteUrl(ctx.read, config.rocketChat.siteUrl);
+	return {
+		status: 200,
+		body: {
+			userId: account.userId,
+			username: account.username,
+			loginToken: token.credentials.authToken,
+			resumeUrl: `${base}/home?resumeToken=${encodeURIComponent(token.credentials.authToken)}`,
+		},
+	};
+}
+
+async function coolDown(ctx: RequestContext<PersonInput>, externalId: string, reference: string): Promise<Reply> {
+	const ms = ctx.config.accounts.loginErrorCooldownMs;
+	if (ms > 0) await cooldowns.set(ctx.persis, { externalId, until: Date.now() + ms, reference });
+	return chatServerError(reference);
+}
+
+async function logConfigError(ctx: RequestContext<PersonInput>, externalId: string, err: unknown): Promise<string> {
+	const message = err instanceof RestError || err instanceof Error ? err.message : String(err);
+	const entry = await new LogRepository().add(ctx.persis, { level: 'error', event: 'rest-not-configured', externalId, message });
+	ctx.app.getLogger().error(`sso/token for ${externalId} [${entry.reference}]: ${entry.message}`);
+	return entry.reference;
+}
