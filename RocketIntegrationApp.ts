@@ -3,14 +3,21 @@ import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { IMessage, IMessageDeleteContext, IPostMessageDeleted, IPostMessageSent, IPostMessageUpdated } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
+import {
+	IUIKitInteractionHandler,
+	IUIKitResponse,
+	UIKitBlockInteractionContext,
+	UIKitViewSubmitInteractionContext,
+} from '@rocket.chat/apps-engine/definition/uikit';
 
 import { slashCommands } from './commands/registry';
 import { externalEndpoints } from './endpoints/registry';
 import { MessageEventHandler } from './handlers/MessageEventHandler';
+import { UiInteractionHandler } from './handlers/UiInteractionHandler';
 import { processors } from './processors/registry';
 import { settings } from './settings/settings';
 
-export class RocketIntegrationApp extends App implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted {
+export class RocketIntegrationApp extends App implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted, IUIKitInteractionHandler {
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
 		super(info, logger, accessors);
 	}
@@ -32,6 +39,14 @@ export class RocketIntegrationApp extends App implements IPostMessageSent, IPost
 		context: IMessageDeleteContext,
 	): Promise<void> {
 		return new MessageEventHandler(this, read, http, persis, modify).run('onDeleted', message, context.user);
+	}
+
+	public async executeBlockActionHandler(context: UIKitBlockInteractionContext, read: IRead, _http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+		return new UiInteractionHandler(this, read, persis, modify).blockAction(context);
+	}
+
+	public async executeViewSubmitHandler(context: UIKitViewSubmitInteractionContext, read: IRead, _http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+		return new UiInteractionHandler(this, read, persis, modify).viewSubmit(context);
 	}
 
 	protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {

@@ -4,6 +4,9 @@ import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { AppConfig } from '../core/config';
+import { historyRecorder } from './HistoryRecorder';
+import { pointsReactor } from './PointsReactor';
+import { triggerReactor } from './TriggerReactor';
 
 export interface MessageEventContext {
 	message: IMessage;
@@ -27,5 +30,5 @@ export interface MessageReactor {
 
 /** Every message reactor of the app, in the order they run. Features add theirs here. */
 export function messageReactors(): MessageReactor[] {
-	return [];
+	return [pointsReactor, triggerReactor, historyRecorder];
 }

@@ -1,9 +1,11 @@
 import { validateConfig } from '../../core/config';
+import { accountsSection } from './accounts';
+import { historySection } from './history';
 import { CommandContext, StatusSection, Subcommand } from './types';
 
 /** Sections of `/integration status`; each feature adds its own (sync, history, accounts...). */
 export function statusSections(): StatusSection[] {
-	return [configurationSection];
+	return [configurationSection, accountsSection, historySection];
 }
 
 /** What is wrong with the settings, and what a feature still lacks. */

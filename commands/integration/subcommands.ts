@@ -1,3 +1,5 @@
+import { logCommand, whoisCommand } from './accounts';
+import { historyCommand } from './history';
 import { statusCommand } from './status';
 import { Subcommand } from './types';
 
@@ -12,5 +14,5 @@ export const helpCommand: Subcommand = {
 
 /** The sub-commands of `/integration`; features add theirs here. `help` is the default. */
 export function subcommands(): Subcommand[] {
-	return [helpCommand, statusCommand];
+	return [helpCommand, statusCommand, logCommand, whoisCommand, historyCommand];
 }

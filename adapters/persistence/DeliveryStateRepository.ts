@@ -1,0 +1,45 @@
+import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
+
+import { Lease } from '../../core/history/lease';
+import { DeliveryHealth } from '../../core/history/types';
+import { RecordStore } from './RecordStore';
+
+type StateRecord = { kind: 'health'; health: DeliveryHealth } | { kind: 'cursor'; bucket: number } | { kind: 'lease'; lease: Lease };
+
+/** The chat-history delivery state: backoff and last error, the outbox read cursor, the delivery lease. */
+export class DeliveryStateRepository {
+	private readonly store = new RecordStore<StateRecord>('history-state');
+
+	async health(read: IPersistenceRead): Promise<DeliveryHealth | undefined> {
+		const r = await this.store.get(read, 'health');
+		return r?.kind === 'health' ? r.health : undefined;
+	}
+
+	setHealth(persis: IPersistence, health: DeliveryHealth): Promise<void> {
+		return this.store.put(persis, 'health', { kind: 'health', health });
+	}
+
+	/** The first bucket that may still hold records. */
+	async cursor(read: IPersistenceRead): Promise<number | undefined> {
+		const r = await this.store.get(read, 'cursor');
+		return r?.kind === 'cursor' ? r.bucket : undefined;
+	}
+
+	setCursor(persis: IPersistence, bucket: number): Promise<void> {
+		return this.store.put(persis, 'cursor', { kind: 'cursor', bucket });
+	}
+
+	/** Every lease record (two instances taking it at once may leave twins). */
+	async leases(read: IPersistenceRead): Promise<Lease[]> {
+		const all = await this.store.list(read);
+		return all.flatMap((r) => (r.kind === 'lease' ? [r.lease] : []));
+	}
+
+	setLease(persis: IPersistence, lease: Lease): Promise<void> {
+		return this.store.put(persis, 'lease', { kind: 'lease', lease });
+	}
+
+	removeLease(persis: IPersistence): Promise<void> {
+		return this.store.remove(persis, 'lease');
+	}
+}

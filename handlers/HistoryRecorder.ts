@@ -1,0 +1,60 @@
+import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
+
+import { managedRooms, peopleDirectory } from '../adapters/history/lookups';
+import { OutboxRepository } from '../adapters/persistence/OutboxRepository';
+import { isRecordableRoomType, MessageFacts, toOutboxEvent } from '../core/history/outbox';
+import { HistoryEventKind } from '../core/history/types';
+import { MessageEventContext, MessageReactor } from './registry';
+
+/**
+ * Chat history, recording side: when history is on, each new message, edit and deletion of a
+ * counted room (managed rooms, or every public and private room by setting; never direct messages)
+ * becomes one outbox record. The lookups run side by side, then one write: delivery is the
+ * processor's job (processors/HistoryDeliveryProcessor.ts).
+ */
+export const historyRecorder: MessageReactor = {
+	name: 'history',
+	onSent: (ctx) => record(ctx, 'created'),
+	onUpdated: (ctx) => record(ctx, 'edited'),
+	onDeleted: (ctx) => record(ctx, 'deleted'),
+};
+
+async function record(ctx: MessageEventContext, kind: HistoryEventKind): Promise<void> {
+	const { enabled, allRooms } = ctx.config.history;
+	const m = ctx.message;
+	const room = m.room;
+	if (!enabled || !room || !isRecordableRoomType(room.type) || m.type) return;
+	if (kind === 'edited' && !m.editedAt) return;
+	const persistence = ctx.read.getPersistenceReader();
+	const [counted, externalId] = await Promise.all([
+		allRooms ? true : managedRooms(persistence).isManaged(room.id),
+		m.sender?.id ? peopleDirectory(persistence).externalIdOf(m.sender.id) : undefined,
+	]);
+	if (!counted) return;
+	const event = toOutboxEvent(facts(m, kind, externalId), Date.now());
+	if (event) await new OutboxRepository().add(ctx.persis, event);
+}
+
+function facts(m: IMessage, kind: HistoryEventKind, externalId: string | undefined): MessageFacts {
+	return {
+		kind,
+		messageId: m.id ?? '',
+		roomId: m.room.id,
+		roomName: m.room.displayName || m.room.slugifiedName || '',
+		roomType: m.room.type,
+		userId: m.sender?.id ?? '',
+		username: m.sender?.username ?? '',
+		externalId,
+		text: m.text ?? '',
+		createdAt: toMs(m.createdAt) ?? Date.now(),
+		editedAt: toMs(m.editedAt),
+		systemType: m.type,
+	};
+}
+
+/** Dates arrive as Date objects or ISO strings, depending on the runtime's serialisation. */
+function toMs(v: Date | string | number | undefined): number | undefined {
+	if (v === undefined || v === null) return undefined;
+	const ms = v instanceof Date ? v.getTime() : new Date(v).getTime();
+	return Number.isFinite(ms) ? ms : undefined;
+}

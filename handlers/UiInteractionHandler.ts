@@ -1,0 +1,48 @@
+import { IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import { IUIKitResponse, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+
+import { handleTriggersBlockAction, handleTriggersViewSubmit, isTriggersAction, isTriggersView } from './triggersModal';
+
+/**
+ * UI Kit interactions (buttons and modal submits), routed to the feature that drew the view by the prefix of its view
+ * or action id. A feature with a modal adds its route here.
+ */
+export class UiInteractionHandler {
+	constructor(
+		private readonly app: IApp,
+		private readonly read: IRead,
+		private readonly persis: IPersistence,
+		private readonly modify: IModify,
+	) {}
+
+	async blockAction(context: UIKitBlockInteractionContext): Promise<IUIKitResponse> {
+		const data = context.getInteractionData();
+		try {
+			if (isTriggersAction(data.actionId) || isTriggersView(data.container?.id)) return await handleTriggersBlockAction(this.env(), context);
+		} catch (err) {
+			this.fail('block action', data.actionId, err);
+			return context.getInteractionResponder().errorResponse();
+		}
+		return context.getInteractionResponder().successResponse();
+	}
+
+	async viewSubmit(context: UIKitViewSubmitInteractionContext): Promise<IUIKitResponse> {
+		const data = context.getInteractionData();
+		try {
+			if (isTriggersView(data.view?.id)) return await handleTriggersViewSubmit(this.env(), context);
+		} catch (err) {
+			this.fail('view submit', data.view?.id, err);
+			return context.getInteractionResponder().errorResponse();
+		}
+		return context.getInteractionResponder().successResponse();
+	}
+
+	private env() {
+		return { app: this.app, read: this.read, persis: this.persis, modify: this.modify };
+	}
+
+	private fail(kind: string, id: string | undefined, err: unknown): void {
+		this.app.getLogger().error(`${kind} ${id ?? '?'} failed: ${err instanceof Error ? err.message : String(err)}`);
+	}
+}

@@ -1,0 +1,219 @@
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
+
+import { loadConfig } from '../adapters/config';
+import { DELIVERY_TIMEOUT_MS, HistoryClient } from '../adapters/history/HistoryClient';
+import { readOutboxWindow } from '../adapters/history/outboxWindow';
+import { DeadLetterRepository } from '../adapters/persistence/DeadLetterRepository';
+import { DeliveryStateRepository } from '../adapters/persistence/DeliveryStateRepository';
+import { OutboxRepository } from '../adapters/persistence/OutboxRepository';
+import { afterFailure } from '../core/history/backoff';
+import { holdsLease, LEASE_MS, mayTakeLease } from '../core/history/lease';
+import { advanceCursor, collectableBuckets, deadLetterId, doneMarks, keysByBucket, nextStep, summarize } from '../core/history/outbox';
+import { DeliveryHealth, OutboxEvent } from '../core/history/types';
+
+export const HISTORY_DELIVERY_JOB = 'history-delivery';
+/** Most batches one run sends; the next run (every 10 s) goes on. */
+export const MAX_BATCHES_PER_RUN = 50;
+/** A run starts no batch that could end after this (the engine cuts calls at 30 s). */
+export const RUN_BUDGET_MS = 20_000;
+/** Most buckets (minutes) a run reads. */
+const MAX_BUCKETS_PER_RUN = 240;
+
+export interface DeliveryReport {
+	outcome: 'not-configured' | 'busy' | 'ran';
+	batches: number;
+	delivered: number;
+	failures: number;
+	deadLettered: number;
+	removedBuckets: number;
+	/** Why the run stopped. */
+	stop?: 'idle' | 'settling' | 'backoff' | 'budget';
+	lastError?: string;
+}
+
+/**
+ * Chat history, delivery side: every 10 seconds, sends the outbox in batches of the configured
+ * size to the history URL, in outbox order (so every room's messages arrive in order). A 2xx
+ * acknowledges the batch (one done mark per bucket); anything else leaves it for a later attempt
+ * after an exponential backoff with jitter, and a batch that used up its attempts is set aside as a
+ * dead letter. A run sends at most 50 batches and starts none that could end after 20 s.
+ *
+ * Two instances: a best-effort lease lets one deliver at a time; if both run anyway, each
+ * acknowledges only what it sent and removes nothing that is not done, so the worst case is a
+ * batch delivered twice (the receiver de-duplicates).
+ *
+ * `jobContext.now` (ms) replaces the outbox clock (settling, backoff, closing buckets), for tests
+ * and for an admin re-running the job; the lease and the run's budget keep the real clock.
+ */
+export class HistoryDeliveryProcessor implements IProcessor {
+	public readonly id = HISTORY_DELIVERY_JOB;
+	public readonly startupSetting = { type: StartupType.RECURRING, interval: '10 seconds', skipImmediate: true } as const;
+
+	constructor(private readonly app: IApp) {}
+
+	public async processor(jobContext: IJobContext, read: IRead, _modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
+		const clock = typeof jobContext.now === 'number' && Number.isFinite(jobContext.now) ? jobContext.now : undefined;
+		const report = await new HistoryDelivery(read, http, persis, clock).run();
+		if (report.failures > 0 || report.deadLettered > 0) {
+			this.app
+				.getLogger()
+				.warn(
+					`chat history: ${report.delivered} messages delivered in ${report.batches} batches, ${report.failures} failed attempt(s)` +
+						`${report.lastError ? ` (${report.lastError})` : ''}, ${report.deadLettered} set aside as dead letters`,
+				);
+		}
+	}
+}
+
+/** One delivery run. */
+export class HistoryDelivery {
+	private readonly outbox = new OutboxRepository();
+	private readonly state = new DeliveryStateRepository();
+	private readonly dead = new DeadLetterRepository();
+	private readonly owner = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 12)}`;
+
+	constructor(
+		private readonly read: IRead,
+		private readonly http: IHttp,
+		private readonly persis: IPersistence,
+		/** Fixed outbox clock (tests); the real clock when undefined. */
+		private readonly fixedNow?: number,
+	) {}
+
+	private now(): number {
+		return this.fixedNow ?? Date.now();
+	}
+
+	async run(): Promise<DeliveryReport> {
+		const report: DeliveryReport = { outcome: 'not-configured', batches: 0, delivered: 0, failures: 0, deadLettered: 0, removedBuckets: 0 };
+		const { config } = await loadConfig(this.read);
+		const { url, batchSize, maxAttempts } = config.history;
+		const key = config.api.outboundKey;
+		if (!url || !key) return report;
+		if (!(await this.takeLease())) return { ...report, outcome: 'busy' };
+		report.outcome = 'ran';
+		try {
+			await this.deliver(new HistoryClient(this.http, url, key), batchSize, maxAttempts, report);
+		} finally {
+			await this.releaseLease();
+		}
+		return report;
+	}
+
+	private async deliver(client: HistoryClient, batchSize: number, maxAttempts: number, report: DeliveryReport): Promise<void> {
+		const started = Date.now();
+		const reader = this.read.getPersistenceReader();
+		const [window, stored] = await Promise.all([
+			readOutboxWindow(reader, this.now(), batchSize * MAX_BATCHES_PER_RUN, MAX_BUCKETS_PER_RUN),
+			this.state.health(reader),
+		]);
+		let health: DeliveryHealth = stored ?? { retryAt: 0 };
+		const state = summarize(window.views.flatMap((v) => v.records));
+		const doneNow = new Set<string>();
+		const finish = (events: OutboxEvent[]) => {
+			const gone = new Set(events.map((e) => e.key));
+			for (const k of gone) doneNow.add(k);
+			state.pending = state.pending.filter((e) => !gone.has(e.key));
+		};
+		let succeededLast = false;
+
+		for (;;) {
+			if (report.batches >= MAX_BATCHES_PER_RUN || Date.now() - started + DELIVERY_TIMEOUT_MS > RUN_BUDGET_MS) {
+				report.stop = 'budget';
+				break;
+			}
+			const now = this.now();
+			const step = nextStep(state, health.retryAt, now, { batchSize, maxAttempts });
+			if (step.kind === 'idle') {
+				report.stop = 'idle';
+				break;
+			}
+			if (step.kind === 'wait') {
+				report.stop = step.reason;
+				break;
+			}
+			if (step.kind === 'dead') {
+				await this.setAside(step.batch, step.attempts, health.lastError ?? 'attempts used up', now);
+				finish(step.batch);
+				report.deadLettered += step.batch.length;
+				continue;
+			}
+			report.batches++;
+			const result = await client.deliver(
+				step.batch.map((e) => e.entry),
+				now,
+			);
+			const after = this.now();
+			if (result.ok) {
+				await Promise.all(doneMarks(step.batch, after, 'acked').map((m) => this.outbox.mark(this.persis, m)));
+				finish(step.batch);
+				report.delivered += step.batch.length;
+				succeededLast = true;
+				continue;
+			}
+			succeededLast = false;
+			report.failures++;
+			report.lastError = result.error;
+			const outcome = afterFailure({
+				attempt: step.attempt,
+				maxAttempts,
+				now: after,
+				random: Math.random(),
+				retryAfterMs: result.kind === 'status' ? result.retryAfterMs : undefined,
+			});
+			health = { ...health, retryAt: outcome.retryAt, lastFailureAt: after, lastError: result.error };
+			await Promise.all([
+				...[...keysByBucket(step.batch)].map(([bucket, keys]) => this.outbox.mark(this.persis, { type: 'attempt', bucket, keys, at: after, error: result.error })),
+				this.state.setHealth(this.persis, health),
+			]);
+			for (const e of step.batch) state.attempts.set(e.key, (state.attempts.get(e.key) ?? 0) + 1);
+			if (outcome.deadLetter) {
+				await this.setAside(step.batch, step.attempt, result.error, after);
+				finish(step.batch);
+				report.deadLettered += step.batch.length;
+			}
+			report.stop = 'backoff';
+			break;
+		}
+
+		if (succeededLast) await this.state.setHealth(this.persis, { ...health, retryAt: 0, lastSuccessAt: this.now() });
+		await this.collect(window.cursor, window.cursorStored, window.views, doneNow, report);
+	}
+
+	/** Dead letter first, then the done marks: a crash in between sends the batch again, never loses it. */
+	private async setAside(batch: OutboxEvent[], attempts: number, lastError: string, now: number): Promise<void> {
+		await this.dead.put(this.persis, { id: deadLetterId(batch), events: batch, attempts, lastError, deadAt: now });
+		await Promise.all(doneMarks(batch, now, 'dead').map((m) => this.outbox.mark(this.persis, m)));
+	}
+
+	/** Removes the closed buckets whose events are all done, then moves the cursor past them. */
+	private async collect(
+		cursor: number,
+		cursorStored: boolean,
+		views: Parameters<typeof collectableBuckets>[0],
+		doneNow: Set<string>,
+		report: DeliveryReport,
+	): Promise<void> {
+		const removable = collectableBuckets(views, this.now(), doneNow);
+		const withRecords = new Set(views.filter((v) => v.records.length > 0).map((v) => v.bucket));
+		const toRemove = removable.filter((b) => withRecords.has(b));
+		await Promise.all(toRemove.map((b) => this.outbox.removeBucket(this.persis, b)));
+		report.removedBuckets = toRemove.length;
+		const next = advanceCursor(cursor, views, removable);
+		if (next !== cursor || !cursorStored) await this.state.setCursor(this.persis, next);
+	}
+
+	private async takeLease(): Promise<boolean> {
+		const reader = this.read.getPersistenceReader();
+		if (!mayTakeLease(await this.state.leases(reader), this.owner, Date.now())) return false;
+		await this.state.setLease(this.persis, { owner: this.owner, until: Date.now() + LEASE_MS });
+		return holdsLease(await this.state.leases(reader), this.owner, Date.now());
+	}
+
+	private async releaseLease(): Promise<void> {
+		const leases = await this.state.leases(this.read.getPersistenceReader());
+		if (holdsLease(leases, this.owner, Date.now())) await this.state.removeLease(this.persis);
+	}
+}
