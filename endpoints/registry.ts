@@ -2,6 +2,7 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import { EndpointSpec, FrontDoorEndpoint } from './frontDoor';
 import { openApiSpec } from './OpenApiEndpoint';
+import { pingSpec } from './PingEndpoint';
 import { pointsSpecs } from './PointsEndpoint';
 import { ssoTokenSpec } from './SsoTokenEndpoint';
 import { triggersSpec } from './TriggersEndpoint';
@@ -10,13 +11,13 @@ import { triggersSpec } from './TriggersEndpoint';
  * Every endpoint of the external API. Each feature adds its spec here; all go through the front
  * door and into the OpenAPI description.
  */
-export function endpointSpecs(appId: string): EndpointSpec[] {
-	const specs: EndpointSpec[] = [ssoTokenSpec()];
+export function endpointSpecs(appId: string, version = ''): EndpointSpec[] {
+	const specs: EndpointSpec[] = [pingSpec(version), ssoTokenSpec()];
 	specs.push(...pointsSpecs(), triggersSpec());
 	specs.push(openApiSpec(appId, () => specs));
 	return specs;
 }
 
 export function externalEndpoints(app: IApp): FrontDoorEndpoint[] {
-	return endpointSpecs(app.getID()).map((spec) => new FrontDoorEndpoint(app, spec));
+	return endpointSpecs(app.getID(), app.getVersion()).map((spec) => new FrontDoorEndpoint(app, spec));
 }

@@ -12,7 +12,7 @@
 import AdmZip from 'adm-zip';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,8 +56,10 @@ if (tsc.status !== 0) {
 }
 
 // 2. The official CLI on a staging copy.
-const stage = join(root, '.build', 'stage');
+// A staging folder per run, so that packaging runs at the same time do not trip over each other.
+const stage = join(root, '.build', `stage-${process.pid}`);
 rmSync(stage, { recursive: true, force: true });
+process.on('exit', () => rmSync(stage, { recursive: true, force: true }));
 mkdirSync(stage, { recursive: true });
 for (const entry of APP_SOURCES) {
 	const from = join(root, entry);
@@ -104,7 +106,10 @@ for (const e of cliEntries.getEntries()) {
 const distDir = join(root, 'dist');
 mkdirSync(distDir, { recursive: true });
 const zipPath = join(distDir, `${info.nameSlug}_${info.version}.zip`);
-out.writeZip(zipPath);
+// Written beside the target and renamed, so a reader never sees a half-written zip.
+const partial = `${zipPath}.${process.pid}.part`;
+out.writeZip(partial);
+renameSync(partial, zipPath);
 writeFileSync(join(root, '.build', 'bundle-meta.json'), JSON.stringify(bundle.metafile));
 log(`implements: ${JSON.stringify(packagedInfo.implements)}`);
 log(`app packaged at ${zipPath} (${(readFileSync(zipPath).length / 1024).toFixed(1)} KiB)`);

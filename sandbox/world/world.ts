@@ -141,6 +141,8 @@ export class World {
 	readonly env = new Map<string, string>();
 	rateLimit: RateLimitConfig = { enabled: false, calls: 10, windowMs: 60_000 };
 	private readonly rateCounters = new Map<string, { windowStart: number; count: number }>();
+	/** REST calls answered 429 by the rate limiter. */
+	rateLimitedCalls = 0;
 	/** Counts of REST calls by endpoint (for tests and benchmarks). */
 	readonly restCalls = new Map<string, number>();
 
@@ -770,7 +772,10 @@ export class World {
 			this.rateCounters.set(key, c);
 		}
 		c.count++;
-		if (c.count > this.rateLimit.calls) return { limited: true, resetAt: c.windowStart + this.rateLimit.windowMs, limit: this.rateLimit.calls };
+		if (c.count > this.rateLimit.calls) {
+			this.rateLimitedCalls++;
+			return { limited: true, resetAt: c.windowStart + this.rateLimit.windowMs, limit: this.rateLimit.calls };
+		}
 		return { limited: false };
 	}
 
