@@ -1,8 +1,18 @@
-import { IAppAccessors, IConfigurationExtend, IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import {
+	IAppAccessors,
+	IConfigurationExtend,
+	IConfigurationModify,
+	IHttp,
+	ILogger,
+	IModify,
+	IPersistence,
+	IRead,
+} from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { IMessage, IMessageDeleteContext, IPostMessageDeleted, IPostMessageSent, IPostMessageUpdated } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
+import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import {
 	IUIKitInteractionHandler,
 	IUIKitResponse,
@@ -10,9 +20,11 @@ import {
 	UIKitViewSubmitInteractionContext,
 } from '@rocket.chat/apps-engine/definition/uikit';
 
+import { invalidateConfig } from './adapters/config';
 import { slashCommands } from './commands/registry';
 import { externalEndpoints } from './endpoints/registry';
 import { MessageEventHandler } from './handlers/MessageEventHandler';
+import { onSettingChanged } from './handlers/SettingChangeHandler';
 import { UiInteractionHandler } from './handlers/UiInteractionHandler';
 import { processors } from './processors/registry';
 import { settings } from './settings/settings';
@@ -47,6 +59,12 @@ export class RocketIntegrationApp extends App implements IPostMessageSent, IPost
 
 	public async executeViewSubmitHandler(context: UIKitViewSubmitInteractionContext, read: IRead, _http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
 		return new UiInteractionHandler(this, read, persis, modify).viewSubmit(context);
+	}
+
+	/** Every instance hears of a setting change: drop the cached config, then let features react. */
+	public async onSettingUpdated(setting: ISetting, configurationModify: IConfigurationModify, read: IRead, http: IHttp): Promise<void> {
+		invalidateConfig();
+		await onSettingChanged(this, setting, configurationModify, read, http);
 	}
 
 	protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {

@@ -3,8 +3,27 @@ import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ConfigResult, RawSettings, readConfig } from '../core/config';
 import { Setting } from '../settings/settings';
 
-/** Reads every app setting once and turns them into the typed config. */
+/**
+ * The config as last read, per runtime. A setting change reaches every server instance's app
+ * (`onSettingUpdated`), which drops it; the age limit is only a safety net.
+ */
+let cached: { result: ConfigResult; at: number } | undefined;
+const MAX_AGE_MS = 30_000;
+
+export function invalidateConfig(): void {
+	cached = undefined;
+}
+
+/** Reads every app setting (once per change, then from memory) into the typed config. */
 export async function loadConfig(read: IRead): Promise<ConfigResult> {
+	const now = Date.now();
+	if (cached && now - cached.at < MAX_AGE_MS) return cached.result;
+	const result = await readSettings(read);
+	cached = { result, at: now };
+	return result;
+}
+
+async function readSettings(read: IRead): Promise<ConfigResult> {
 	const reader = read.getEnvironmentReader().getSettings();
 	const ids = Object.values(Setting);
 	const values = await Promise.all(ids.map((id) => reader.getValueById(id) as Promise<unknown>));

@@ -45,7 +45,10 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	const { config } = ctx;
 	const reader = ctx.read.getPersistenceReader();
 	const now = Date.now();
-	const [record, cooldown] = await Promise.all([people.get(reader, p.externalId), cooldowns.get(reader, p.externalId)]);
+	// Known people: one read. A failed login is kept on their record; failed creations of unknown
+	// people are kept apart.
+	const record = await people.get(reader, p.externalId);
+	const cooldown = record ? record.cooldown : await cooldowns.get(reader, p.externalId);
 	const decision = decideSso({ record, cooldown, requestActive: p.active !== false, selfRegistration: config.accounts.selfRegistration, now });
 	if (decision.kind === 'inactive') return refused('account-inactive');
 	if (decision.kind === 'registration-disabled') return refused('registration-disabled');
@@ -64,6 +67,7 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	if (decision.kind === 'provision') {
 		const result = await accounts.provision(p);
 		if (!result.ok) return coolDown(ctx, p.externalId, result.reference);
+		if (cooldown) await cooldowns.clear(ctx.persis, p.externalId);
 		account = result.record;
 		if (account.pendingPhotoUrl && config.sync.photos) await scheduleAccountPhotos(ctx.modify);
 	} else {
@@ -75,8 +79,11 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 		await accounts.saveRecord({ ...account, active: false, inactiveUntil: now + config.accounts.inactiveCooldownMs, updatedAt: now }, account);
 		return refused('account-inactive');
 	}
-	if (!token.ok) return coolDown(ctx, p.externalId, token.reference);
-	if (cooldown) await cooldowns.clear(ctx.persis, p.externalId);
+	if (!token.ok) return coolDown(ctx, p.externalId, token.reference, account, accounts);
+	if (account.cooldown) {
+		const { cooldown: _over, ...rest } = account;
+		await accounts.saveRecord({ ...rest, updatedAt: now }, account);
+	}
 	const base = await siteUrl(ctx.read, config.rocketChat.siteUrl);
 	return {
 		status: 200,
@@ -89,9 +96,14 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	};
 }
 
-async function coolDown(ctx: RequestContext<PersonInput>, externalId: string, reference: string): Promise<Reply> {
+/** Remembers a failure so the same person is not retried against Rocket.Chat during the cool-down. */
+async function coolDown(ctx: RequestContext<PersonInput>, externalId: string, reference: string, known?: PersonRecord, accounts?: AccountService): Promise<Reply> {
 	const ms = ctx.config.accounts.loginErrorCooldownMs;
-	if (ms > 0) await cooldowns.set(ctx.persis, { externalId, until: Date.now() + ms, reference });
+	if (ms > 0) {
+		const until = Date.now() + ms;
+		if (known && accounts) await accounts.saveRecord({ ...known, cooldown: { until, reference }, updatedAt: Date.now() }, known);
+		else await cooldowns.set(ctx.persis, { externalId, until, reference });
+	}
 	return chatServerError(reference);
 }
 

@@ -32,6 +32,10 @@ interface TokenStrategyState {
 	createTokenUnavailableUntil?: number;
 }
 
+/** This runtime's knowledge of the token strategy (shared with other instances through persistence). */
+let knownStrategy: { state: TokenStrategyState; readAt: number } | undefined;
+const STRATEGY_MEMORY_MS = 5 * 60 * 1000;
+
 const MAX_CREATE_ATTEMPTS = 8;
 const TOKEN_STRATEGY_RETRY_MS = 60 * 60 * 1000;
 
@@ -127,7 +131,7 @@ export class AccountService {
 	async token(record: PersonRecord): Promise<TokenResult> {
 		const { rest, config } = this.deps;
 		const now = this.now();
-		const state = (await this.state.get(this.deps.read.getPersistenceReader(), 'token-strategy')) ?? {};
+		const state = await this.strategy(now);
 		let lastError: RestError | Error | undefined;
 		if (!state.createTokenUnavailableUntil || state.createTokenUnavailableUntil <= now) {
 			try {
@@ -138,7 +142,9 @@ export class AccountService {
 					return { ok: false, inactive: true };
 				}
 				if (err instanceof RestError && (err.errorType === 'error-not-authorized' || err.kind === 'forbidden')) {
-					await this.state.put(this.deps.persis, 'token-strategy', { createTokenUnavailableUntil: now + TOKEN_STRATEGY_RETRY_MS });
+					const next = { createTokenUnavailableUntil: now + TOKEN_STRATEGY_RETRY_MS };
+					knownStrategy = { state: next, readAt: now };
+					await this.state.put(this.deps.persis, 'token-strategy', next);
 				} else {
 					return { ok: false, inactive: false, reference: (await this.logFailure(record.externalId, 'login-failed', lastError)).reference, error: lastError };
 				}
@@ -168,6 +174,14 @@ export class AccountService {
 	}
 
 	// ------------------------------------------------------------ internals
+
+	/** Whether users.createToken is known to be refused: from memory, read from persistence now and then. */
+	private async strategy(now: number): Promise<TokenStrategyState> {
+		if (knownStrategy && now - knownStrategy.readAt < STRATEGY_MEMORY_MS) return knownStrategy.state;
+		const state = (await this.state.get(this.deps.read.getPersistenceReader(), 'token-strategy')) ?? {};
+		knownStrategy = { state, readAt: now };
+		return state;
+	}
 
 	private async loginWithCredential(record: PersonRecord): Promise<RestCredentials> {
 		const secret = this.deps.config.api.credentialSecret;

@@ -25,6 +25,8 @@ export interface PersonRecord {
 	credential?: string;
 	/** Until when `sso/token` answers account-inactive without asking Rocket.Chat (ms epoch). */
 	inactiveUntil?: number;
+	/** A failed login: until when it is not retried (ms epoch), and its log reference. */
+	cooldown?: { until: number; reference: string };
 	createdAt: number;
 	updatedAt: number;
 }

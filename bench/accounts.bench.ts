@@ -1,0 +1,72 @@
+/**
+ * Accounts benchmarks, in the sandbox (the packaged app in the real engine):
+ * - a login token for an existing person, against a bare authenticated endpoint of the same app
+ *   (`GET ping`: same key check, no work), measured alternately in the same run; target ratio <= 2;
+ * - provisioning 1,000 new people through `POST sso/token`: REST calls per person (account + token),
+ *   against the target of 2 per person; target ratio <= 1.
+ */
+import { Harness } from '../test/integration/harness';
+import { Benchmark, median } from './harness';
+
+let shared: Harness | undefined;
+async function sandbox(): Promise<Harness> {
+	shared ??= await Harness.start();
+	return shared;
+}
+
+const person = (n: number) => ({ externalId: `bench-${n}`, firstName: `First${n}`, lastName: `Last${n}`, email: `bench${n}@example.org` });
+
+async function timed(fn: () => Promise<{ status: number }>): Promise<number> {
+	const t0 = process.hrtime.bigint();
+	const r = await fn();
+	if (r.status !== 200) throw new Error(`unexpected status ${r.status}`);
+	return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export const benchmarks: Benchmark[] = [
+	{
+		name: 'sso-token-existing-person-vs-bare-endpoint',
+		unit: 'ms per request',
+		async run() {
+			const h = await sandbox();
+			await h.app('POST', 'sso/token', person(0));
+			for (let i = 0; i < 30; i++) {
+				await h.app('POST', 'sso/token', person(0));
+				await h.app('GET', 'ping');
+			}
+			const sso: number[] = [];
+			const ping: number[] = [];
+			for (let i = 0; i < 200; i++) {
+				sso.push(await timed(() => h.app('POST', 'sso/token', person(0))));
+				ping.push(await timed(() => h.app('GET', 'ping')));
+			}
+			return { value: median(sso), baseline: median(ping), details: { samples: sso.length, ssoP90: percentile(sso, 0.9), pingP90: percentile(ping, 0.9) } };
+		},
+	},
+	{
+		name: 'provisioning-rest-calls-per-new-person',
+		unit: 'REST calls per person',
+		async run() {
+			const h = await sandbox();
+			const total = () => [...h.world.restCalls.values()].reduce((a, b) => a + b, 0);
+			const people = 1000;
+			const before = total();
+			const t0 = Date.now();
+			for (let i = 1; i <= people; i += 10) {
+				const batch = Array.from({ length: Math.min(10, people - i + 1) }, (_, j) => h.app('POST', 'sso/token', person(i + j)));
+				const results = await Promise.all(batch);
+				for (const r of results) if (r.status !== 200) throw new Error(`provisioning failed: ${r.status} ${JSON.stringify(r.body)}`);
+			}
+			const calls = total() - before;
+			const seconds = (Date.now() - t0) / 1000;
+			await h.stop();
+			shared = undefined;
+			return { value: calls / people, baseline: 2, details: { people, restCalls: calls, seconds: Number(seconds.toFixed(1)), perSecond: Math.round(people / seconds) } };
+		},
+	},
+];
+
+function percentile(values: number[], p: number): number {
+	const s = [...values].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}

@@ -1,0 +1,21 @@
+import { IConfigurationModify, IHttp, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+
+/** A feature's reaction to one changed setting (e.g. rescheduling the sync when its interval changes). */
+export type SettingHook = (app: IApp, setting: ISetting, configurationModify: IConfigurationModify, read: IRead, http: IHttp) => Promise<void>;
+
+/** The hooks of every feature; each looks at which setting changed and ignores the others. */
+export function settingHooks(): SettingHook[] {
+	return [];
+}
+
+export async function onSettingChanged(app: IApp, setting: ISetting, configurationModify: IConfigurationModify, read: IRead, http: IHttp): Promise<void> {
+	for (const hook of settingHooks()) {
+		try {
+			await hook(app, setting, configurationModify, read, http);
+		} catch (err) {
+			app.getLogger().error(`setting ${setting.id}: ${err instanceof Error ? err.message : String(err)}`);
+		}
+	}
+}
