@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -110,6 +111,7 @@ export class Sandbox {
 	}
 
 	async stop(): Promise<void> {
+		for (const inst of this.instances) for (const pid of childPids(inst.pid)) runtimePids.add(pid);
 		await Promise.allSettled(this.instances.map((i) => i.stop()));
 		this.instances.length = 0;
 		await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
@@ -313,6 +315,21 @@ export function toErrorResponse(err: unknown): RestResponse {
 		return { status: e.status && e.status >= 400 ? e.status : 400, body };
 	}
 	return { status: 500, body: { success: false, error: e?.message ?? String(err) } };
+}
+
+/** Every Deno runtime pid seen in a sandbox of this process when it stopped (none may outlive it). */
+export const runtimePids = new Set<number>();
+
+function childPids(pid: number | undefined): number[] {
+	if (!pid) return [];
+	try {
+		return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+			.split('\n')
+			.map((l) => Number(l.trim()))
+			.filter((n) => Number.isInteger(n) && n > 0);
+	} catch {
+		return [];
+	}
 }
 
 export function defaultZipPath(): string {
