@@ -144,6 +144,10 @@ export function readConfig(raw: RawSettings): ConfigResult {
 	const text = (id: Setting, fallback = ''): string => {
 		const v = raw[id];
 		if (v === undefined || v === null) return fallback;
+		if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+			errors.push({ setting: id, code: 'too-long', message: `${id} must be text` });
+			return fallback;
+		}
 		const s = String(v).trim();
 		if (s.length > MAX_TEXT) {
 			errors.push({ setting: id, code: 'too-long', message: `${id} must be at most ${MAX_TEXT} characters` });

@@ -10,7 +10,8 @@ import { AppConfig } from '../core/config';
 import { JsonSchema } from './schemas';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
-const ALL_METHODS = ['get', 'post', 'put', 'delete', 'patch', 'head', 'options'] as const;
+/** Every method the engine can route to an endpoint; those without an operation answer 405. */
+type AnyMethod = HttpMethod | 'patch' | 'head' | 'options';
 
 export interface Reply {
 	status: number;
@@ -163,7 +164,7 @@ export class FrontDoorEndpoint extends ApiEndpoint {
 	}
 
 	private async dispatch(
-		method: (typeof ALL_METHODS)[number],
+		method: AnyMethod,
 		request: IApiRequest,
 		read: IRead,
 		modify: IModify,
@@ -180,7 +181,7 @@ export class FrontDoorEndpoint extends ApiEndpoint {
 	}
 
 	private async handle(
-		method: (typeof ALL_METHODS)[number],
+		method: AnyMethod,
 		request: IApiRequest,
 		read: IRead,
 		modify: IModify,

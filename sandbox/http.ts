@@ -30,7 +30,8 @@ export class RestError extends Error {
 		readonly body: Record<string, unknown>,
 		readonly headers: Record<string, string> = {},
 	) {
-		super(String(body.error ?? body.message ?? status));
+		const text = body.error ?? body.message;
+		super(typeof text === 'string' ? text : String(status));
 	}
 }
 

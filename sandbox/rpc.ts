@@ -130,13 +130,13 @@ export function methodsOf(target: object, prefix = ''): (method: string) => Hand
 	return (method: string) => {
 		if (!method.startsWith(prefix)) return undefined;
 		const name = method.slice(prefix.length);
-		let proto = Object.getPrototypeOf(target);
+		let proto = Object.getPrototypeOf(target) as object | null;
 		while (proto && proto !== Object.prototype) {
 			if (Object.prototype.hasOwnProperty.call(proto, name) && name !== 'constructor') {
 				const fn = (target as Record<string, unknown>)[name];
 				return typeof fn === 'function' ? (fn.bind(target) as Handler) : undefined;
 			}
-			proto = Object.getPrototypeOf(proto);
+			proto = Object.getPrototypeOf(proto) as object | null;
 		}
 		return undefined;
 	};

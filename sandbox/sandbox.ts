@@ -303,7 +303,7 @@ function matchRoute(pattern: string, path: string): Record<string, string> | und
 }
 
 function isRestResponse(v: unknown): v is RestResponse {
-	return !!v && typeof v === 'object' && 'status' in v && typeof (v as { status: unknown }).status === 'number' && ('body' in v || 'headers' in v);
+	return !!v && typeof v === 'object' && 'status' in v && typeof (v).status === 'number' && ('body' in v || 'headers' in v);
 }
 
 export function toErrorResponse(err: unknown): RestResponse {

@@ -130,7 +130,7 @@ class SandboxRoomBridge extends B.RoomBridge {
 		return room;
 	}
 	protected async create(room: IRoom, members: Array<string>): Promise<string> {
-		return this.world.createRoomByApp(room as never, members ?? []);
+		return this.world.createRoomByApp(room, members ?? []);
 	}
 	protected async getById(roomId: string): Promise<IRoom> {
 		return this.remember(await this.world.roomById(roomId)) as unknown as IRoom;
@@ -154,7 +154,7 @@ class SandboxRoomBridge extends B.RoomBridge {
 		return (await this.world.allRooms({ types: filters?.types, limit: options?.limit, skip: options?.skip })) as never[];
 	}
 	protected async update(room: IRoom, members: Array<string>): Promise<void> {
-		await this.world.updateRoomByApp(room as never, members ?? []);
+		await this.world.updateRoomByApp(room, members ?? []);
 	}
 	protected createDiscussion = notSupported('Discussions') as never;
 	protected async delete(roomId: string): Promise<void> {
@@ -206,13 +206,13 @@ class SandboxUserBridge extends B.UserBridge {
 		return this.world.userRoomIds(userId);
 	}
 	protected create(data: Partial<IUser>, appId: string): Promise<string> {
-		return this.world.createAppUser(data as never, appId);
+		return this.world.createAppUser(data, appId);
 	}
 	protected remove(user: IUser): Promise<boolean> {
 		return this.world.removeUser(user.id);
 	}
 	protected update(user: IUser, updates: Partial<IUser>): Promise<boolean> {
-		return this.world.updateUserByApp(user.id, updates as never);
+		return this.world.updateUserByApp(user.id, updates);
 	}
 	protected deleteUsersCreatedByApp(appId: string, type: string): Promise<boolean> {
 		return this.world.deleteUsersCreatedByApp(appId, type);
@@ -239,10 +239,10 @@ class SandboxMessageBridge extends B.MessageBridge {
 		if (message.id) this.hooks.onAppMessageUpdated(message.id);
 	}
 	protected async notifyUser(user: IUser, message: IMessage, appId: string): Promise<void> {
-		await this.world.notifyUser(user.id, { room: message.room ? { id: message.room.id } : undefined, text: message.text, blocks: message.blocks as unknown[] }, appId);
+		await this.world.notifyUser(user.id, { room: message.room ? { id: message.room.id } : undefined, text: message.text, blocks: message.blocks }, appId);
 	}
 	protected async notifyRoom(room: IRoom, message: IMessage, appId: string): Promise<void> {
-		await this.world.notifyRoom(room.id, { text: message.text, blocks: message.blocks as unknown[] }, appId);
+		await this.world.notifyRoom(room.id, { text: message.text, blocks: message.blocks }, appId);
 	}
 	protected async typing(): Promise<void> {
 		// Typing indicators have no effect in the sandbox.
@@ -314,7 +314,7 @@ class SandboxHttpBridge extends B.HttpBridge {
 			const out: IHttpResponse = { url: url.toString(), method: info.method, statusCode: res.status, headers: res.headers, content: res.body };
 			if ((res.headers['content-type'] ?? '').includes('json')) {
 				try {
-					out.data = JSON.parse(res.body);
+					out.data = JSON.parse(res.body) as unknown;
 				} catch {
 					// Not JSON after all; the app gets the text in `content`.
 				}

@@ -63,7 +63,7 @@ class SandboxMetadataStorage extends Storage.AppMetadataStorage {
 		return this.world.storageRemove(id);
 	}
 	async updatePartialAndReturnDocument(item: Partial<IAppStorageItem>, options?: { unsetPermissionsGranted?: boolean }): Promise<IAppStorageItem> {
-		return (await this.world.storageUpdatePartial(item as never, Boolean(options?.unsetPermissionsGranted))) as unknown as IAppStorageItem;
+		return (await this.world.storageUpdatePartial(item, Boolean(options?.unsetPermissionsGranted))) as unknown as IAppStorageItem;
 	}
 	async updateStatus(id: string, status: string): Promise<boolean> {
 		return this.world.storageUpdateField(id, 'status', status);
@@ -137,6 +137,14 @@ function killChildProcesses(): void {
 
 type MessageEvent = 'sent' | 'updated' | 'deleted';
 
+/** The listener manager's per-event methods (internal to the engine, stable in 1.59): they resolve when the apps' listeners finish. */
+interface PostMessageListeners {
+	isEventBlocked(event: string): boolean;
+	executePostMessageSent(data: unknown): Promise<void>;
+	executePostMessageUpdated(data: unknown): Promise<void>;
+	executePostMessageDelete(data: unknown): Promise<void>;
+}
+
 /** What the sandbox's main process can ask of this instance. */
 export class EngineApi {
 	private manager!: InstanceType<typeof AppManager>;
@@ -165,7 +173,7 @@ export class EngineApi {
 	async install(zip: Buffer, installerId: string, permissions?: Array<{ name: string }>): Promise<{ appId: string; status: string }> {
 		const user = (await this.world.userById(installerId)) as AppUser;
 		const granted = permissions ?? (await this.manager.getParser().unpackageApp(Buffer.from(zip))).info.permissions;
-		const aff = await this.manager.add(Buffer.from(zip), { enable: true, user: user as never, permissionsGranted: granted as never });
+		const aff = await this.manager.add(Buffer.from(zip), { enable: true, user: user as never, permissionsGranted: granted });
 		const info = aff.getAppInfo();
 		const errors = [aff.getStorageError(), (aff.getAppUserError() as { message?: string } | undefined)?.message, aff.getLicenseValidationResult()?.hasErrors ? 'license' : undefined].filter(Boolean);
 		if (errors.length > 0 || !info) throw new Error(`Install failed: ${errors.join('; ') || 'no app info'}`);
@@ -176,7 +184,7 @@ export class EngineApi {
 	async update(zip: Buffer, permissions?: Array<{ name: string }>): Promise<{ appId: string; status: string }> {
 		const parsed = await this.manager.getParser().unpackageApp(Buffer.from(zip));
 		const granted = permissions ?? parsed.info.permissions ?? [];
-		const aff = await this.manager.update(Buffer.from(zip), granted as never, { loadApp: true });
+		const aff = await this.manager.update(Buffer.from(zip), granted, { loadApp: true });
 		const info = aff.getAppInfo();
 		const err = aff.getStorageError();
 		if (err || !info) throw new Error(`Update failed: ${err ?? 'no app info'}`);
@@ -219,7 +227,7 @@ export class EngineApi {
 	}
 
 	appSettings(appId: string): Record<string, ISetting> {
-		return this.manager.getSettingsManager().getAppSettings(appId) as Record<string, ISetting>;
+		return this.manager.getSettingsManager().getAppSettings(appId);
 	}
 
 	async executeApi(appId: string, path: string, request: IApiRequest): Promise<IApiResponse> {
@@ -233,18 +241,28 @@ export class EngineApi {
 		await this.manager.getCommandManager().executeCommand(command, context);
 	}
 
-	/** Runs the post-message listeners for a message (fire-and-forget in Rocket.Chat; awaited here). */
+	/**
+	 * Runs the post-message listeners for a message and resolves when they have finished. The
+	 * engine's `executeListener` starts the post-message listeners without waiting for them (as
+	 * Rocket.Chat does), so this calls the listener manager's per-event methods, which it awaits;
+	 * callers still fire it without waiting, and `Sandbox.quiesce()` waits for it.
+	 */
 	async messageEvent(kind: MessageEvent, messageId: string, snapshot?: unknown, actorId?: string): Promise<void> {
 		const message = snapshot ?? (await this.world.messageById(messageId));
 		if (!message) return;
+		const listeners = this.manager.getListenerManager() as unknown as PostMessageListeners;
 		if (kind === 'deleted') {
+			if (listeners.isEventBlocked(AppInterface.IPostMessageDeleted)) return;
 			// Rocket.Chat passes the deleted message with the user who deleted it.
 			const user = actorId ? await this.world.userById(actorId) : undefined;
-			await this.manager.getListenerManager().executeListener(AppInterface.IPostMessageDeleted as never, { message, user } as never);
+			await listeners.executePostMessageDelete({ message, user });
 			return;
 		}
-		const int = kind === 'sent' ? AppInterface.IPostMessageSent : AppInterface.IPostMessageUpdated;
-		await this.manager.getListenerManager().executeListener(int as never, message as never);
+		if (kind === 'sent') {
+			if (!listeners.isEventBlocked(AppInterface.IPostMessageSent)) await listeners.executePostMessageSent(message);
+			return;
+		}
+		if (!listeners.isEventBlocked(AppInterface.IPostMessageUpdated)) await listeners.executePostMessageUpdated(message);
 	}
 
 	private fireMessageEvent(kind: MessageEvent, messageId: string): void {
@@ -278,17 +296,17 @@ export class EngineApi {
 	}
 }
 
-let api: EngineApi | undefined;
+const holder: { api?: EngineApi } = {};
 const rpc = new Rpc(
 	(msg) => process.send?.(msg),
-	(method) => (api ? methodsOf(api, 'engine.')(method) : undefined),
+	(method) => (holder.api ? methodsOf(holder.api, 'engine.')(method) : undefined),
 );
-api = new EngineApi(remote<WorldService>(rpc, 'world.'));
-const engine = api;
+const engine = new EngineApi(remote<WorldService>(rpc, 'world.'));
+holder.api = engine;
 process.on('message', (msg) => rpc.receive(msg));
 process.on('disconnect', () => {
 	// The sandbox is gone: stop the Deno subprocesses with us.
-	engine.shutdown().finally(() => process.exit(0));
+	void engine.shutdown().finally(() => process.exit(0));
 	setTimeout(() => process.exit(0), 3000).unref();
 });
 

@@ -198,7 +198,7 @@ export function appsRoutes(): Route[] {
 				const current = await ctx.sandbox.primary().engine.appSettings(appId);
 				const updated: unknown[] = [];
 				for (const s of b.settings as Array<Record<string, unknown>>) {
-					const id = String(s?.id ?? '');
+					const id = typeof s?.id === 'string' ? s.id : '';
 					const existing = current[id];
 					if (!existing) continue;
 					if (existing.value === s.value) continue;

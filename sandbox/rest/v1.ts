@@ -15,12 +15,14 @@ import {
 	isGroupsKickProps,
 	isGroupsRemoveLeaderProps,
 	isGroupsRemoveModeratorProps,
+	isGroupsSetTopicProps,
 	isLoginProps,
 	isRoleAddUserToRoleProps,
 	isRoleRemoveUserFromRoleProps,
 	isUserCreateParamsPOST,
 	isUserDeactivateIdleParamsPOST,
 	isUserSetActiveStatusParamsPOST,
+	isUsersResetAvatarProps,
 	isUsersSetAvatarProps,
 	isUsersUpdateParamsPOST,
 } from '@rocket.chat/rest-typings';
@@ -283,6 +285,13 @@ export function v1Routes(): Route[] {
 			ctx.world.setAvatar(target._id, p.avatarUrl);
 			return {};
 		}),
+		r('POST', 'users.resetAvatar', (ctx) => {
+			const p = validate(obj(ctx.req.body), isUsersResetAvatarProps as Validator);
+			const target = p.userId || p.username ? userFromParams(ctx, p) : caller(ctx);
+			if (target._id !== caller(ctx)._id) need(ctx, 'edit-other-user-avatar');
+			ctx.world.resetAvatar(target._id);
+			return {};
+		}),
 		r('POST', 'users.setActiveStatus', (ctx) => {
 			const p = validate(obj(ctx.req.body), isUserSetActiveStatusParamsPOST as Validator);
 			need(ctx, 'edit-other-user-active-status');
@@ -371,6 +380,13 @@ export function v1Routes(): Route[] {
 			}
 			ctx.world.removeMember(room._id, user._id);
 			return {};
+		}),
+		r('POST', 'groups.setTopic', (ctx) => {
+			const p = validate(obj(ctx.req.body), isGroupsSetTopicProps as Validator);
+			const room = groupFromParams(ctx, p);
+			need(ctx, 'edit-room', room._id);
+			ctx.world.updateRoom(room._id, { topic: String(p.topic) });
+			return { topic: String(p.topic) };
 		}),
 		r('POST', 'groups.addModerator', (ctx) => setRoomRole(ctx, isGroupsAddModeratorProps as Validator, 'moderator', true)),
 		r('POST', 'groups.removeModerator', (ctx) => setRoomRole(ctx, isGroupsRemoveModeratorProps as Validator, 'moderator', false)),
@@ -476,7 +492,7 @@ export function v1Routes(): Route[] {
 		r('POST', 'roles.addUserToRole', (ctx) => {
 			const p = validate(obj(ctx.req.body), isRoleAddUserToRoleProps as Validator);
 			need(ctx, 'access-permissions');
-			const role = ctx.world.findRole(String(p.roleId ?? p.roleName ?? ''));
+			const role = ctx.world.findRole(typeof p.roleId === 'string' ? p.roleId : '');
 			if (!role) throw badRequest('Role not found', 'error-role-not-found');
 			const user = userFromParams(ctx, p);
 			if (role.scope === 'Users' && user.roles.includes(role.name)) throw badRequest(`User already has the role`, 'error-user-already-in-role');
@@ -486,7 +502,7 @@ export function v1Routes(): Route[] {
 		r('POST', 'roles.removeUserFromRole', (ctx) => {
 			const p = validate(obj(ctx.req.body), isRoleRemoveUserFromRoleProps as Validator);
 			need(ctx, 'access-permissions');
-			const role = ctx.world.findRole(String(p.roleId ?? p.roleName ?? ''));
+			const role = ctx.world.findRole(typeof p.roleId === 'string' ? p.roleId : '');
 			if (!role) throw badRequest('Role not found', 'error-role-not-found');
 			const user = userFromParams(ctx, p);
 			ctx.world.removeUserFromRole(role.name, user._id, p.scope as string | undefined);

@@ -524,7 +524,7 @@ export class WorldService {
 
 	commandsOf(instance: number): Map<string, RegisteredCommand> {
 		let m = this.commands.get(instance);
-		if (!m) this.commands.set(instance, (m = new Map()));
+		if (!m) this.commands.set(instance, (m = new Map<string, RegisteredCommand>()));
 		return m;
 	}
 

@@ -248,6 +248,14 @@ export class World {
 		return user;
 	}
 
+	resetAvatar(userId: string): WUser {
+		const user = this.requireUser(userId);
+		delete user.avatarUrl;
+		user.avatarETag = randomId(8);
+		user._updatedAt = new Date();
+		return user;
+	}
+
 	removeUser(userId: string): void {
 		this.requireUser(userId);
 		this.users.delete(userId);

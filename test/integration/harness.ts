@@ -77,7 +77,8 @@ export class Harness {
 	async rest<T = Record<string, unknown>>(method: 'GET' | 'POST', endpoint: string, params?: Record<string, unknown>, as: Credentials | null = this.admin): Promise<HttpResult<T>> {
 		const headers: Record<string, string> = as ? { 'X-User-Id': as.userId, 'X-Auth-Token': as.authToken } : {};
 		if (method === 'GET') {
-			const qs = params ? `?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]))}` : '';
+			const search = params ? new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])) : undefined;
+			const qs = search ? `?${search.toString()}` : '';
 			return this.http<T>('GET', `/api/v1/${endpoint}${qs}`, { headers });
 		}
 		return this.http<T>('POST', `/api/v1/${endpoint}`, { headers, body: params ?? {} });
@@ -136,7 +137,7 @@ export class Harness {
 		for (;;) {
 			try {
 				const v = await probe();
-				if (v) return v as NonNullable<T>;
+				if (v) return v;
 				last = v;
 			} catch (err) {
 				last = err;
