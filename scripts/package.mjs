@@ -12,7 +12,8 @@
 import AdmZip from 'adm-zip';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +45,31 @@ export const APP_SOURCES = [
 
 const info = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8'));
 const mainFile = info.classFile.replace(/\.ts$/, '.js');
+const zipPath = join(root, 'dist', `${info.nameSlug}_${info.version}.zip`);
+const stampPath = `${zipPath}.sources`;
+
+/** A digest of everything the zip is built from: unchanged digest, unchanged zip. */
+function sourcesDigest() {
+	const hash = createHash('sha256');
+	const files = [];
+	const walk = (rel) => {
+		const abs = join(root, rel);
+		if (!existsSync(abs)) return;
+		if (statSync(abs).isDirectory()) {
+			for (const name of readdirSync(abs).sort()) walk(join(rel, name));
+		} else files.push(rel);
+	};
+	for (const entry of [...APP_SOURCES, 'package-lock.json', 'tsconfig.json', 'tsconfig.app.json', 'scripts/package.mjs']) walk(entry);
+	for (const f of files) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
+	return hash.digest('hex');
+}
+
+// `--if-changed`: keep the existing zip when nothing it is built from changed (npm start, npm test).
+const digest = sourcesDigest();
+if (process.argv.includes('--if-changed') && existsSync(zipPath) && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === digest) {
+	log(`up to date: ${zipPath}`);
+	process.exit(0);
+}
 
 // 1. Real compiler errors first.
 log('type-checking the app sources');
@@ -93,6 +119,10 @@ const bundle = await build({
 	legalComments: 'inline',
 	logLevel: 'silent',
 	metafile: true,
+	// The Deno runtime runs the app inside a function whose `globalThis` parameter is undefined, so a bundled library
+	// reading `globalThis.X` throws (re2js does, for TextEncoder). Point those reads at the real global object.
+	define: { globalThis: '__appGlobalThis' },
+	banner: { js: "var __appGlobalThis = typeof globalThis === 'object' && globalThis !== null ? globalThis : Function('return this')();" },
 });
 
 const out = new AdmZip();
@@ -105,11 +135,11 @@ for (const e of cliEntries.getEntries()) {
 }
 const distDir = join(root, 'dist');
 mkdirSync(distDir, { recursive: true });
-const zipPath = join(distDir, `${info.nameSlug}_${info.version}.zip`);
 // Written beside the target and renamed, so a reader never sees a half-written zip.
 const partial = `${zipPath}.${process.pid}.part`;
 out.writeZip(partial);
 renameSync(partial, zipPath);
+writeFileSync(stampPath, digest);
 writeFileSync(join(root, '.build', 'bundle-meta.json'), JSON.stringify(bundle.metafile));
 log(`implements: ${JSON.stringify(packagedInfo.implements)}`);
 log(`app packaged at ${zipPath} (${(readFileSync(zipPath).length / 1024).toFixed(1)} KiB)`);
