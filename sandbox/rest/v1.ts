@@ -26,11 +26,25 @@ import {
 	isUsersSetAvatarProps,
 	isUsersUpdateParamsPOST,
 } from '@rocket.chat/rest-typings';
+import type { OperationResult, PathPattern } from '@rocket.chat/rest-typings';
 
 import { badRequest, forbidden, RestError } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import { NAME_PATTERN, WorldError } from '../world/world';
 import type { WMessage, WRoom, WUser } from '../world/types';
+
+/** The top-level keys of the real server's answer for an endpoint, from the official typings. */
+type TopLevel<T> = { [K in keyof T]-?: unknown };
+/** `never` for an endpoint whose typings do not resolve (`any`), so such a check cannot pass silently. */
+type Checked<R> = 0 extends 1 & R ? never : TopLevel<Omit<R, 'success'>>;
+
+/**
+ * Marks an answer as the given endpoint's: it must carry every top-level key the official
+ * `@rocket.chat/rest-typings` declare for it, so drift from the real API fails to compile.
+ */
+function shaped<M extends 'GET' | 'POST', P extends PathPattern>(value: Checked<OperationResult<M, P>>): Record<string, unknown> {
+	return value as Record<string, unknown>;
+}
 
 type Validator = ((v: unknown) => boolean) & { errors?: Array<{ instancePath?: string; message?: string }> | null };
 
@@ -226,7 +240,7 @@ export function v1Routes(): Route[] {
 			if (!q.userId && !q.username) throw badRequest('The required "userId" or "username" param was not provided', 'error-user-param-not-provided');
 			if (!u) throw badRequest('User not found.', 'error-invalid-user');
 			const full = u._id === caller(ctx)._id || ctx.world.hasPermission(caller(ctx)._id, 'view-full-other-user-info');
-			return { user: serializeUser(u, full) };
+			return shaped<'GET', '/v1/users.info'>({ user: serializeUser(u, full) });
 		}),
 		r('GET', 'users.list', (ctx) => {
 			need(ctx, 'view-user-administration');
@@ -234,7 +248,7 @@ export function v1Routes(): Route[] {
 			const filter = queryFilter(ctx.req.query.query);
 			const all = [...ctx.world.users.values()].map((u) => serializeUser(u, true)).filter(filter);
 			const users = all.slice(offset, offset + count);
-			return { users, count: users.length, offset, total: all.length };
+			return shaped<'GET', '/v1/users.list'>({ users, count: users.length, offset, total: all.length });
 		}),
 		r('POST', 'users.create', (ctx) => {
 			need(ctx, 'create-user');
@@ -251,7 +265,7 @@ export function v1Routes(): Route[] {
 				customFields: p.customFields as Record<string, unknown> | undefined,
 				nickname: p.nickname as string | undefined,
 			});
-			return { user: serializeUser(user, true) };
+			return shaped<'POST', '/v1/users.create'>({ user: serializeUser(user, true) });
 		}),
 		r('POST', 'users.update', (ctx) => {
 			const p = validate(obj(ctx.req.body), isUsersUpdateParamsPOST as Validator);
@@ -330,9 +344,9 @@ export function v1Routes(): Route[] {
 				customFields: p.customFields as Record<string, unknown> | undefined,
 				topic: typeof (p.extraData as Record<string, unknown> | undefined)?.topic === 'string' ? String((p.extraData as Record<string, unknown>).topic) : undefined,
 			});
-			return { group: serializeRoom(room) };
+			return shaped<'POST', '/v1/groups.create'>({ group: serializeRoom(room) });
 		}),
-		r('GET', 'groups.info', (ctx) => ({ group: serializeRoom(groupFromParams(ctx, ctx.req.query)) })),
+		r('GET', 'groups.info', (ctx) => shaped<'GET', '/v1/groups.info'>({ group: serializeRoom(groupFromParams(ctx, ctx.req.query)) })),
 		r('GET', 'groups.members', (ctx) => roomMembersPage(ctx, groupFromParams(ctx, ctx.req.query))),
 		r('GET', 'groups.roles', (ctx) => {
 			const room = groupFromParams(ctx, ctx.req.query);
@@ -342,11 +356,11 @@ export function v1Routes(): Route[] {
 					const u = ctx.world.findUserById(uid);
 					return { rid: room._id, u: { _id: uid, username: u?.username, name: u?.name }, roles: [...rs] };
 				});
-			return { roles };
+			return shaped<'GET', '/v1/groups.roles'>({ roles });
 		}),
 		r('GET', 'groups.moderators', (ctx) => {
 			const room = groupFromParams(ctx, ctx.req.query);
-			return { moderators: ctx.world.usersInRole('moderator', room._id).map((u) => ({ _id: u._id, username: u.username, name: u.name })) };
+			return shaped<'GET', '/v1/groups.moderators'>({ moderators: ctx.world.usersInRole('moderator', room._id).map((u) => ({ _id: u._id, username: u.username, name: u.name })) });
 		}),
 		r('GET', 'groups.listAll', (ctx) => {
 			need(ctx, 'view-room-administration');
@@ -450,7 +464,7 @@ export function v1Routes(): Route[] {
 				customFields: p.customFields as Record<string, unknown> | undefined,
 			});
 			ctx.sandbox.fireMessageEvent('sent', msg._id, ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']));
-			return { ts: msg.ts.getTime(), channel: room.name, message: serializeMessage(msg) };
+			return shaped<'POST', '/v1/chat.postMessage'>({ ts: msg.ts.getTime(), channel: room.name, message: serializeMessage(msg) });
 		}),
 		r('POST', 'chat.update', (ctx) => {
 			const p = validate(obj(ctx.req.body), isChatUpdateProps as Validator);
@@ -515,7 +529,7 @@ export function v1Routes(): Route[] {
 			if (!role) throw badRequest('Role not found', 'error-invalid-roleId');
 			const { offset, count } = paging(q);
 			const all = ctx.world.usersInRole(role.name, q.roomId);
-			return { users: all.slice(offset, offset + count).map((u) => serializeUser(u, true)), total: all.length };
+			return shaped<'GET', '/v1/roles.getUsersInRole'>({ users: all.slice(offset, offset + count).map((u) => serializeUser(u, true)), total: all.length });
 		}),
 	].map((route) => ({ ...route, handler: wrapWorldErrors(route.handler) }));
 }
