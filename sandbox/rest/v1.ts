@@ -43,7 +43,7 @@ type Checked<R> = 0 extends 1 & R ? never : TopLevel<Omit<R, 'success'>>;
  * `@rocket.chat/rest-typings` declare for it, so drift from the real API fails to compile.
  */
 function shaped<M extends 'GET' | 'POST', P extends PathPattern>(value: Checked<OperationResult<M, P>>): Record<string, unknown> {
-	return value as Record<string, unknown>;
+	return value;
 }
 
 type Validator = ((v: unknown) => boolean) & { errors?: Array<{ instancePath?: string; message?: string }> | null };
