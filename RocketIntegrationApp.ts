@@ -2,6 +2,7 @@ import {
 	IAppAccessors,
 	IConfigurationExtend,
 	IConfigurationModify,
+	IEnvironmentRead,
 	IHttp,
 	ILogger,
 	IModify,
@@ -21,6 +22,7 @@ import {
 } from '@rocket.chat/apps-engine/definition/uikit';
 
 import { invalidateConfig } from './adapters/config';
+import { onEnableSync } from './adapters/sync/schedule';
 import { slashCommands } from './commands/registry';
 import { externalEndpoints } from './endpoints/registry';
 import { MessageEventHandler } from './handlers/MessageEventHandler';
@@ -53,12 +55,22 @@ export class RocketIntegrationApp extends App implements IPostMessageSent, IPost
 		return new MessageEventHandler(this, read, http, persis, modify).run('onDeleted', message, context.user);
 	}
 
-	public async executeBlockActionHandler(context: UIKitBlockInteractionContext, read: IRead, _http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
-		return new UiInteractionHandler(this, read, persis, modify).blockAction(context);
+	public async executeBlockActionHandler(context: UIKitBlockInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+		return new UiInteractionHandler(this, read, persis, modify, http).blockAction(context);
 	}
 
 	public async executeViewSubmitHandler(context: UIKitViewSubmitInteractionContext, read: IRead, _http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
 		return new UiInteractionHandler(this, read, persis, modify).viewSubmit(context);
+	}
+
+	/** Schedules the recurring sync at the configured interval. */
+	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
+		try {
+			await onEnableSync(environment.getSettings(), configurationModify.scheduler);
+		} catch (err) {
+			this.getLogger().error(`scheduling the sync failed: ${err instanceof Error ? err.message : String(err)}`);
+		}
+		return true;
 	}
 
 	/** Every instance hears of a setting change: drop the cached config, then let features react. */

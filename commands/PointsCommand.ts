@@ -1,6 +1,5 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
-import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { loadConfig } from '../adapters/config';
 import { leaderboardPage, standingOf } from '../adapters/chatbot/leaderboard';
@@ -42,13 +41,16 @@ export class PointsCommand implements ISlashCommand {
 				await reply(t('points_top_empty'));
 				return;
 			}
-			const lines = [`*${t('points_top_title', { count: entries.length })}*`, ...entries.map((e) => `${e.rank}. @${e.username}: ${e.points}`)];
+			const lines = [
+				`*${t('points_top_title', { count: entries.length })}*`,
+				...entries.map((e) => `${e.rank}. @${e.username}: ${e.points}`),
+			];
 			await reply(lines.join('\n'));
 			return;
 		}
 		if (second === undefined && /^@?[A-Za-z0-9._-]+$/.test(first) && sub !== 'help') {
 			const username = first.replace(/^@/, '');
-			const user = (await findUserByUsername(read, username)) as IUser | undefined;
+			const user = await findUserByUsername(read, username);
 			if (!user) {
 				await reply(t('points_unknown_user', { username }));
 				return;

@@ -9,6 +9,9 @@ import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
 import { isAdmin, listView } from '../handlers/triggersModal';
 
+/** Triggers listed as text at most (the modal pages through any number). */
+const MAX_LISTED = 100;
+
 /**
  * `/triggers` (admins): opens the trigger editor (handlers/triggersModal.ts). `/triggers list` answers with the set as
  * text instead, for clients that cannot show a modal.
@@ -34,10 +37,11 @@ export class TriggersCommand implements ISlashCommand {
 		const triggerId = context.getTriggerId();
 		if ((sub ?? '').toLowerCase() === 'list' || !triggerId) {
 			const lines = [`*${t('triggers_list_title', { count: set.triggers.length })}*`];
-			set.triggers.forEach((tr, i) => {
+			set.triggers.slice(0, MAX_LISTED).forEach((tr, i) => {
 				const state = tr.enabled ? '' : ` (${t('triggers_enabled_off')})`;
 				lines.push(`${i + 1}. \`${tr.pattern.replace(/`/g, 'ˋ')}\`${state}: ${tr.responses.join(' | ')}`);
 			});
+			if (set.triggers.length > MAX_LISTED) lines.push(t('triggers_list_more', { count: set.triggers.length - MAX_LISTED }));
 			if (set.triggers.length === 0) lines.push(t('triggers_list_empty'));
 			if (!triggerId && (sub ?? '').toLowerCase() !== 'list') lines.push('', t('triggers_no_modal'));
 			await reply(lines.join('\n'));

@@ -64,7 +64,10 @@ export function pointsSpecs(lookup: LookupFactory = defaultLookup): EndpointSpec
 					id: 'getPoints',
 					summary: "A person's chat points.",
 					responses: {
-						200: { description: 'The points of the person.', schema: { ...pointsEntry, required: ['externalId', 'username', 'points'] } },
+						200: {
+							description: 'The points of the person.',
+							schema: { ...pointsEntry, required: ['externalId', 'username', 'points'] },
+						},
 						404: { description: '`not-found`: no person with this externalId has an account.', schema: errorReply },
 					},
 					handle: (ctx) => getPoints(ctx, lookup(ctx)),
@@ -93,6 +96,9 @@ async function getPoints(ctx: RequestContext, lookup: ExternalIdLookup): Promise
 	const externalId = ctx.param as string;
 	const person = await lookup.userIdOf(externalId);
 	if (!person) return errors.notFound();
-	const [points, user] = await Promise.all([ledger.pointsOf(ctx.read.getPersistenceReader(), person.userId), ctx.read.getUserReader().getById(person.userId)]);
+	const [points, user] = await Promise.all([
+		ledger.pointsOf(ctx.read.getPersistenceReader(), person.userId),
+		ctx.read.getUserReader().getById(person.userId),
+	]);
 	return { status: 200, body: { externalId, username: user?.username ?? person.username, points } };
 }

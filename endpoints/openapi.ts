@@ -1,4 +1,5 @@
 import { EndpointSpec, Operation } from './frontDoor';
+import { chatHistoryBatch } from './historySchema';
 import { errorReply, JsonSchema } from './schemas';
 
 /** The contract's version of the external API. */
@@ -32,12 +33,13 @@ export function buildOpenApi(specs: ReadonlyArray<EndpointSpec>, serverUrl: stri
 			description:
 				'The contract between Rocket Integration (a Rocket.Chat app) and the system of record: single sign-on, ' +
 				'desired state of groups, roles and people, sync, chat points and triggers. Every call but this description ' +
-				'needs `Authorization: Bearer <key>` with one of the keys configured in the app.',
+				'needs `Authorization: Bearer <key>` with one of the keys configured in the app. Outbound, the app POSTs chat ' +
+				'history to the system of record: see the `ChatHistoryBatch` schema.',
 		},
 		servers: [{ url: serverUrl }],
 		components: {
 			securitySchemes: { bearerKey: { type: 'http', scheme: 'bearer', description: 'One of the API keys set in the app settings.' } },
-			schemas: { Error: errorReply },
+			schemas: { Error: errorReply, ChatHistoryBatch: chatHistoryBatch },
 		},
 		security: [{ bearerKey: [] }],
 		paths,

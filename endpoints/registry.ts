@@ -5,6 +5,8 @@ import { openApiSpec } from './OpenApiEndpoint';
 import { pingSpec } from './PingEndpoint';
 import { pointsSpecs } from './PointsEndpoint';
 import { ssoTokenSpec } from './SsoTokenEndpoint';
+import { statusSpec } from './StatusEndpoint';
+import { syncSpecs } from './SyncEndpoints';
 import { triggersSpec } from './TriggersEndpoint';
 
 /**
@@ -14,6 +16,7 @@ import { triggersSpec } from './TriggersEndpoint';
 export function endpointSpecs(appId: string, version = ''): EndpointSpec[] {
 	const specs: EndpointSpec[] = [pingSpec(version), ssoTokenSpec()];
 	specs.push(...pointsSpecs(), triggersSpec());
+	specs.push(...syncSpecs(), statusSpec());
 	specs.push(openApiSpec(appId, () => specs));
 	return specs;
 }

@@ -1,6 +1,6 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 
-import { managedRooms, peopleDirectory } from '../adapters/history/lookups';
+import { managedRooms } from '../adapters/history/lookups';
 import { OutboxRepository } from '../adapters/persistence/OutboxRepository';
 import { isRecordableRoomType, MessageFacts, toOutboxEvent } from '../core/history/outbox';
 import { HistoryEventKind } from '../core/history/types';
@@ -9,8 +9,10 @@ import { MessageEventContext, MessageReactor } from './registry';
 /**
  * Chat history, recording side: when history is on, each new message, edit and deletion of a
  * counted room (managed rooms, or every public and private room by setting; never direct messages)
- * becomes one outbox record. The lookups run side by side, then one write: delivery is the
- * processor's job (processors/HistoryDeliveryProcessor.ts).
+ * becomes one outbox record: at most one read (is the room managed?) and one write per message,
+ * so history costs the listener little. The person's externalId is added when the batch is sent
+ * (processors/HistoryDeliveryProcessor.ts): one lookup per person and run instead of one per
+ * message, and a person linked after they posted still gets theirs.
  */
 export const historyRecorder: MessageReactor = {
 	name: 'history',
@@ -25,17 +27,12 @@ async function record(ctx: MessageEventContext, kind: HistoryEventKind): Promise
 	const room = m.room;
 	if (!enabled || !room || !isRecordableRoomType(room.type) || m.type) return;
 	if (kind === 'edited' && !m.editedAt) return;
-	const persistence = ctx.read.getPersistenceReader();
-	const [counted, externalId] = await Promise.all([
-		allRooms ? true : managedRooms(persistence).isManaged(room.id),
-		m.sender?.id ? peopleDirectory(persistence).externalIdOf(m.sender.id) : undefined,
-	]);
-	if (!counted) return;
-	const event = toOutboxEvent(facts(m, kind, externalId), Date.now());
+	if (!allRooms && !(await managedRooms(ctx.read.getPersistenceReader()).isManaged(room.id))) return;
+	const event = toOutboxEvent(facts(m, kind), Date.now());
 	if (event) await new OutboxRepository().add(ctx.persis, event);
 }
 
-function facts(m: IMessage, kind: HistoryEventKind, externalId: string | undefined): MessageFacts {
+function facts(m: IMessage, kind: HistoryEventKind): MessageFacts {
 	return {
 		kind,
 		messageId: m.id ?? '',
@@ -44,7 +41,6 @@ function facts(m: IMessage, kind: HistoryEventKind, externalId: string | undefin
 		roomType: m.room.type,
 		userId: m.sender?.id ?? '',
 		username: m.sender?.username ?? '',
-		externalId,
 		text: m.text ?? '',
 		createdAt: toMs(m.createdAt) ?? Date.now(),
 		editedAt: toMs(m.editedAt),

@@ -41,15 +41,20 @@ export async function handlePoints(ctx: MessageEventContext): Promise<void> {
 	const sender = message.sender;
 	const giver: UserRef = { id: sender.id, username: sender.username };
 	const names = usernamesToResolve(awards);
-	const [found, recent] = await Promise.all([
-		Promise.all(names.map((name) => findUserByUsername(read, name))),
-		ledger.recentFor(read.getPersistenceReader(), message.id, giver.id, config.chatbot.pointsCooldownMs > 0),
-	]);
+	const found = await Promise.all(names.map((name) => findUserByUsername(read, name)));
 	const users = new Map<string, UserRef>();
 	names.forEach((name, i) => {
 		const user = found[i];
 		if (user) users.set(name, { id: user.id, username: user.username });
 	});
+	const receiverIds = [...new Set([...users.values()].map((u) => u.id))];
+	const recent = await ledger.recentFor(
+		read.getPersistenceReader(),
+		message.id,
+		giver.id,
+		config.chatbot.pointsCooldownMs > 0,
+		receiverIds,
+	);
 
 	const decision = decideAwards({
 		messageId: message.id,
@@ -64,20 +69,24 @@ export async function handlePoints(ctx: MessageEventContext): Promise<void> {
 	const records = toAwardRecords(message.id, messageTs, giver.id, decision.accepted);
 	await ledger.add(persis, records);
 
+	// The public answer and the private refusals are both attempted; a failure of either is reported after both ran.
 	const threadId = message.threadId;
-	if (records.length > 0) {
+	const announce = async () => {
+		if (records.length === 0) return;
 		const totals = await Promise.all(decision.accepted.map((a) => ledger.pointsOf(read.getPersistenceReader(), a.receiver.id)));
 		const t = await translatorFor(read);
 		const lines = decision.accepted.map((a, i) => newTotalText(t, a.receiver.username, totals[i]));
 		await say(read, modify, message.room, lines.join('\n'), { alias: config.chatbot.botName, threadId });
-	}
-
-	const loud = decision.refused.filter((r) => !isSilentRefusal(r.refusal));
-	if (loud.length > 0) {
+	};
+	const explain = async () => {
+		const loud = decision.refused.filter((r) => !isSilentRefusal(r.refusal));
+		if (loud.length === 0) return;
 		// The message carries the sender without their preferences: read the user for their language.
 		const full = ((await read.getUserReader().getById(sender.id)) as IUser | undefined) ?? sender;
 		const t = await translatorFor(read, full);
 		const lines = [...new Set(loud.map((r) => refusalText(t, r)).filter((line) => line !== ''))];
 		await whisper(read, modify, sender, message.room, lines.join('\n'), threadId);
-	}
+	};
+	const failed = (await Promise.allSettled([announce(), explain()])).find((r) => r.status === 'rejected');
+	if (failed) throw failed.reason;
 }

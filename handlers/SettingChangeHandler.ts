@@ -2,12 +2,14 @@ import { IConfigurationModify, IHttp, IRead } from '@rocket.chat/apps-engine/def
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 
+import { onSyncSettingUpdated } from '../adapters/sync/schedule';
+
 /** A feature's reaction to one changed setting (e.g. rescheduling the sync when its interval changes). */
 export type SettingHook = (app: IApp, setting: ISetting, configurationModify: IConfigurationModify, read: IRead, http: IHttp) => Promise<void>;
 
 /** The hooks of every feature; each looks at which setting changed and ignores the others. */
 export function settingHooks(): SettingHook[] {
-	return [];
+	return [(_app, setting, configurationModify) => onSyncSettingUpdated(setting, configurationModify.scheduler)];
 }
 
 export async function onSettingChanged(app: IApp, setting: ISetting, configurationModify: IConfigurationModify, read: IRead, http: IHttp): Promise<void> {

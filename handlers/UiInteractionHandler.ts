@@ -1,7 +1,8 @@
-import { IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IUIKitResponse, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
+import { handleDeactivateIdleAction, isSyncAction } from '../commands/integration/sync';
 import { handleTriggersBlockAction, handleTriggersViewSubmit, isTriggersAction, isTriggersView } from './triggersModal';
 
 /**
@@ -14,12 +15,17 @@ export class UiInteractionHandler {
 		private readonly read: IRead,
 		private readonly persis: IPersistence,
 		private readonly modify: IModify,
+		private readonly http?: IHttp,
 	) {}
 
 	async blockAction(context: UIKitBlockInteractionContext): Promise<IUIKitResponse> {
 		const data = context.getInteractionData();
 		try {
 			if (isTriggersAction(data.actionId) || isTriggersView(data.container?.id)) return await handleTriggersBlockAction(this.env(), context);
+			if (isSyncAction(data.actionId) && this.http) {
+				const env = { read: this.read, modify: this.modify, http: this.http, persis: this.persis };
+				await handleDeactivateIdleAction(env, data.user, data.room, data.value);
+			}
 		} catch (err) {
 			this.fail('block action', data.actionId, err);
 			return context.getInteractionResponder().errorResponse();

@@ -92,7 +92,6 @@ export function listView(appId: string, t: Translate, set: TriggerSetRecord, opt
 	const triggers = set.triggers;
 	const pages = Math.max(1, Math.ceil(triggers.length / PAGE_SIZE));
 	const page = Math.min(pages - 1, Math.max(0, Math.floor(options.page ?? 0)));
-	const skipped = new Map(compileTriggerSet(triggers).skipped.map((s) => [s.id, s.errors[0]]));
 	const blocks: LayoutBlock[] = [
 		{
 			type: 'section',
@@ -101,7 +100,8 @@ export function listView(appId: string, t: Translate, set: TriggerSetRecord, opt
 			accessory: button(appId, Action.Add, t('triggers_add'), 'new', 'primary'),
 		},
 	];
-	if (!triggersOn) blocks.push({ type: 'context', blockId: `${MODAL_PREFIX}.off`, elements: [mrkdwn(`⚠️ ${t('triggers_setting_off')}`)] });
+	if (!triggersOn)
+		blocks.push({ type: 'context', blockId: `${MODAL_PREFIX}.off`, elements: [mrkdwn(`⚠️ ${t('triggers_setting_off')}`)] });
 	if (options.notice) blocks.push({ type: 'context', blockId: `${MODAL_PREFIX}.notice`, elements: [mrkdwn(options.notice)] });
 	blocks.push({ type: 'divider', blockId: `${MODAL_PREFIX}.top` });
 
@@ -109,7 +109,8 @@ export function listView(appId: string, t: Translate, set: TriggerSetRecord, opt
 	triggers.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).forEach((trigger, k) => {
 		const n = page * PAGE_SIZE + k + 1;
 		const state = trigger.enabled ? t('triggers_enabled_on') : `_${t('triggers_enabled_off')}_`;
-		const problem = skipped.get(trigger.id);
+		// A stored trigger that no longer validates (rules tightened by an update) is shown, but not used.
+		const problem = trigger.enabled ? validateTrigger(trigger)[0] : undefined;
 		const lines = [
 			`*${n}.* ${code(clip(trigger.pattern, 200))} · ${state}`,
 			`${t('triggers_replies_count', { count: trigger.responses.length })}: ${clip(trigger.responses[0] ?? '', 120)}`,
@@ -138,7 +139,11 @@ export function listView(appId: string, t: Translate, set: TriggerSetRecord, opt
 		const nav: ButtonElement[] = [];
 		if (page > 0) nav.push(button(appId, Action.Page, t('triggers_previous'), String(page - 1)));
 		if (page < pages - 1) nav.push(button(appId, Action.Page, t('triggers_next'), String(page + 1)));
-		blocks.push({ type: 'context', blockId: `${MODAL_PREFIX}.pageno`, elements: [mrkdwn(t('triggers_page', { page: page + 1, pages }))] });
+		blocks.push({
+			type: 'context',
+			blockId: `${MODAL_PREFIX}.pageno`,
+			elements: [mrkdwn(t('triggers_page', { page: page + 1, pages }))],
+		});
 		blocks.push({ type: 'actions', blockId: `${MODAL_PREFIX}.nav`, elements: nav });
 	}
 
@@ -273,7 +278,11 @@ function stateText(state: ViewState | undefined, field: string): string {
 }
 
 function pageOf(viewId: string): number {
-	const rest = viewId.startsWith(LIST_VIEW) ? viewId.slice(LIST_VIEW.length) : viewId.startsWith(EDIT_VIEW) ? viewId.slice(EDIT_VIEW.length) : '';
+	const rest = viewId.startsWith(LIST_VIEW)
+		? viewId.slice(LIST_VIEW.length)
+		: viewId.startsWith(EDIT_VIEW)
+			? viewId.slice(EDIT_VIEW.length)
+			: '';
 	const n = Number(rest.split(':')[0]);
 	return Number.isInteger(n) && n >= 0 ? n : 0;
 }
@@ -294,7 +303,10 @@ async function testSample(env: Env, t: Translate, user: IUser, sample: string): 
 	const [first, ...others] = matches;
 	const position = (tr: Trigger) => set.triggers.findIndex((x) => x.id === tr.id) + 1;
 	const reply = pickReply(first, { username: user.username, name: user.name }, Math.random);
-	const lines = [t('triggers_test_match', { n: position(first), pattern: code(clip(first.pattern, 200)) }), `> ${reply.replace(/\n/g, '\n> ')}`];
+	const lines = [
+		t('triggers_test_match', { n: position(first), pattern: code(clip(first.pattern, 200)) }),
+		`> ${reply.replace(/\n/g, '\n> ')}`,
+	];
 	if (others.length > 0) lines.push(t('triggers_test_also', { list: others.map(position).join(', ') }));
 	return lines.join('\n');
 }
@@ -374,7 +386,8 @@ export async function handleTriggersViewSubmit(env: Env, context: UIKitViewSubmi
 	};
 	const set = await loadTriggerSet(env.read.getPersistenceReader());
 	const index = editedId ? set.triggers.findIndex((tr) => tr.id === editedId) : -1;
-	if (editedId && index < 0) return responder.updateModalViewResponse(await listResponse(env, t, set, { page, notice: t('triggers_gone') }));
+	if (editedId && index < 0)
+		return responder.updateModalViewResponse(await listResponse(env, t, set, { page, notice: t('triggers_gone') }));
 
 	const trigger: Trigger = {
 		id: index >= 0 ? set.triggers[index].id : newTriggerId(set.triggers.length),

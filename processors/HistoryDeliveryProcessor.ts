@@ -4,13 +4,25 @@ import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/d
 
 import { loadConfig } from '../adapters/config';
 import { DELIVERY_TIMEOUT_MS, HistoryClient } from '../adapters/history/HistoryClient';
+import { peopleDirectory } from '../adapters/history/lookups';
 import { readOutboxWindow } from '../adapters/history/outboxWindow';
 import { DeadLetterRepository } from '../adapters/persistence/DeadLetterRepository';
 import { DeliveryStateRepository } from '../adapters/persistence/DeliveryStateRepository';
 import { OutboxRepository } from '../adapters/persistence/OutboxRepository';
 import { afterFailure } from '../core/history/backoff';
 import { holdsLease, LEASE_MS, mayTakeLease } from '../core/history/lease';
-import { advanceCursor, collectableBuckets, deadLetterId, doneMarks, keysByBucket, nextStep, summarize } from '../core/history/outbox';
+import {
+	advanceCursor,
+	collectableBuckets,
+	deadLetterId,
+	doneMarks,
+	entriesToSend,
+	exhausted,
+	isSweepTime,
+	keysByBucket,
+	nextStep,
+	summarize,
+} from '../core/history/outbox';
 import { DeliveryHealth, OutboxEvent } from '../core/history/types';
 
 export const HISTORY_DELIVERY_JOB = 'history-delivery';
@@ -43,9 +55,6 @@ export interface DeliveryReport {
  * Two instances: a best-effort lease lets one deliver at a time; if both run anyway, each
  * acknowledges only what it sent and removes nothing that is not done, so the worst case is a
  * batch delivered twice (the receiver de-duplicates).
- *
- * `jobContext.now` (ms) replaces the outbox clock (settling, backoff, closing buckets), for tests
- * and for an admin re-running the job; the lease and the run's budget keep the real clock.
  */
 export class HistoryDeliveryProcessor implements IProcessor {
 	public readonly id = HISTORY_DELIVERY_JOB;
@@ -53,9 +62,8 @@ export class HistoryDeliveryProcessor implements IProcessor {
 
 	constructor(private readonly app: IApp) {}
 
-	public async processor(jobContext: IJobContext, read: IRead, _modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
-		const clock = typeof jobContext.now === 'number' && Number.isFinite(jobContext.now) ? jobContext.now : undefined;
-		const report = await new HistoryDelivery(read, http, persis, clock).run();
+	public async processor(_jobContext: IJobContext, read: IRead, _modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
+		const report = await new HistoryDelivery(read, http, persis).run();
 		if (report.failures > 0 || report.deadLettered > 0) {
 			this.app
 				.getLogger()
@@ -72,22 +80,26 @@ export class HistoryDelivery {
 	private readonly outbox = new OutboxRepository();
 	private readonly state = new DeliveryStateRepository();
 	private readonly dead = new DeadLetterRepository();
+	/** externalId by user id, looked up once per person and run. */
+	private readonly people = new Map<string, string | undefined>();
 	private readonly owner = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 12)}`;
 
 	constructor(
 		private readonly read: IRead,
 		private readonly http: IHttp,
 		private readonly persis: IPersistence,
-		/** Fixed outbox clock (tests); the real clock when undefined. */
-		private readonly fixedNow?: number,
+		private readonly now: () => number = Date.now,
 	) {}
 
-	private now(): number {
-		return this.fixedNow ?? Date.now();
-	}
-
 	async run(): Promise<DeliveryReport> {
-		const report: DeliveryReport = { outcome: 'not-configured', batches: 0, delivered: 0, failures: 0, deadLettered: 0, removedBuckets: 0 };
+		const report: DeliveryReport = {
+			outcome: 'not-configured',
+			batches: 0,
+			delivered: 0,
+			failures: 0,
+			deadLettered: 0,
+			removedBuckets: 0,
+		};
 		const { config } = await loadConfig(this.read);
 		const { url, batchSize, maxAttempts } = config.history;
 		const key = config.api.outboundKey;
@@ -105,8 +117,11 @@ export class HistoryDelivery {
 	private async deliver(client: HistoryClient, batchSize: number, maxAttempts: number, report: DeliveryReport): Promise<void> {
 		const started = Date.now();
 		const reader = this.read.getPersistenceReader();
+		// Buckets are judged closed as of this time, before they are read: a bucket that closes while
+		// the run goes on may have taken a record after it was read.
+		const readAt = this.now();
 		const [window, stored] = await Promise.all([
-			readOutboxWindow(reader, this.now(), batchSize * MAX_BATCHES_PER_RUN, MAX_BUCKETS_PER_RUN),
+			readOutboxWindow(reader, readAt, batchSize * MAX_BATCHES_PER_RUN, MAX_BUCKETS_PER_RUN),
 			this.state.health(reader),
 		]);
 		let health: DeliveryHealth = stored ?? { retryAt: 0 };
@@ -141,10 +156,7 @@ export class HistoryDelivery {
 				continue;
 			}
 			report.batches++;
-			const result = await client.deliver(
-				step.batch.map((e) => e.entry),
-				now,
-			);
+			const result = await client.deliver(entriesToSend(step.batch, await this.externalIds(step.batch)), now);
 			const after = this.now();
 			if (result.ok) {
 				await Promise.all(doneMarks(step.batch, after, 'acked').map((m) => this.outbox.mark(this.persis, m)));
@@ -165,21 +177,35 @@ export class HistoryDelivery {
 			});
 			health = { ...health, retryAt: outcome.retryAt, lastFailureAt: after, lastError: result.error };
 			await Promise.all([
-				...[...keysByBucket(step.batch)].map(([bucket, keys]) => this.outbox.mark(this.persis, { type: 'attempt', bucket, keys, at: after, error: result.error })),
+				...[...keysByBucket(step.batch)].map(([bucket, keys]) =>
+					this.outbox.mark(this.persis, { type: 'attempt', bucket, keys, at: after, error: result.error }),
+				),
 				this.state.setHealth(this.persis, health),
 			]);
 			for (const e of step.batch) state.attempts.set(e.key, (state.attempts.get(e.key) ?? 0) + 1);
-			if (outcome.deadLetter) {
-				await this.setAside(step.batch, step.attempt, result.error, after);
-				finish(step.batch);
-				report.deadLettered += step.batch.length;
+			// Only the events that used up their attempts: one that joined the batch later keeps its others.
+			const spent = exhausted(step.batch, state.attempts, maxAttempts);
+			if (spent.length > 0) {
+				await this.setAside(spent, step.attempt, result.error, after);
+				finish(spent);
+				report.deadLettered += spent.length;
 			}
 			report.stop = 'backoff';
 			break;
 		}
 
 		if (succeededLast) await this.state.setHealth(this.persis, { ...health, retryAt: 0, lastSuccessAt: this.now() });
-		await this.collect(window.cursor, window.cursorStored, window.views, doneNow, report);
+		await this.collect(readAt, window.cursor, window.cursorStored, window.views, doneNow, report);
+	}
+
+	private async externalIds(batch: OutboxEvent[]): Promise<Map<string, string | undefined>> {
+		const missing = [...new Set(batch.map((e) => e.entry.userId))].filter((id) => id && !this.people.has(id));
+		if (missing.length > 0) {
+			const directory = peopleDirectory(this.read.getPersistenceReader());
+			const found = await Promise.all(missing.map((id) => directory.externalIdOf(id)));
+			missing.forEach((id, i) => this.people.set(id, found[i]));
+		}
+		return this.people;
 	}
 
 	/** Dead letter first, then the done marks: a crash in between sends the batch again, never loses it. */
@@ -188,20 +214,28 @@ export class HistoryDelivery {
 		await Promise.all(doneMarks(batch, now, 'dead').map((m) => this.outbox.mark(this.persis, m)));
 	}
 
-	/** Removes the closed buckets whose events are all done, then moves the cursor past them. */
+	/** Removes the buckets that were closed when read and whose events are all done, then moves the cursor past them. */
 	private async collect(
+		readAt: number,
 		cursor: number,
 		cursorStored: boolean,
 		views: Parameters<typeof collectableBuckets>[0],
 		doneNow: Set<string>,
 		report: DeliveryReport,
 	): Promise<void> {
-		const removable = collectableBuckets(views, this.now(), doneNow);
+		const removable = collectableBuckets(views, readAt, doneNow);
 		const withRecords = new Set(views.filter((v) => v.records.length > 0).map((v) => v.bucket));
 		const toRemove = removable.filter((b) => withRecords.has(b));
 		await Promise.all(toRemove.map((b) => this.outbox.removeBucket(this.persis, b)));
 		report.removedBuckets = toRemove.length;
-		const next = advanceCursor(cursor, views, removable);
+		let next = advanceCursor(cursor, views, removable);
+		// Safety net: a recording that landed in a bucket behind the cursor (a listener held up for
+		// minutes) would never be read. Now and then, when idle (the outbox is then small), look for
+		// the oldest record and move the cursor back to it.
+		if (report.stop === 'idle' && isSweepTime(this.now())) {
+			const oldest = await this.outbox.oldestBucket(this.read.getPersistenceReader());
+			if (oldest !== undefined && oldest < next) next = oldest;
+		}
 		if (next !== cursor || !cursorStored) await this.state.setCursor(this.persis, next);
 	}
 

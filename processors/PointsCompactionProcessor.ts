@@ -2,6 +2,7 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 
+import { JobLeaseRepository } from '../adapters/persistence/JobLeaseRepository';
 import { PointsLedgerRepository } from '../adapters/persistence/PointsLedgerRepository';
 import { AwardRecord, planCompaction, PointsSnapshot } from '../core/chatbot/ledger';
 
@@ -11,17 +12,19 @@ export const CLOCK_STEP_MS = 15 * 60 * 1000;
 /** Receivers per chunk; the run stops after the chunk that passes the time budget and the next run goes on. */
 const CHUNK = 200;
 const BUDGET_MS = 20_000;
+/** A run's claim expires after this, so a run that crashed does not block the job for long. */
+const LEASE_MS = 10 * 60 * 1000;
 
 /**
  * Folds old award records into one snapshot per receiver (core/chatbot/ledger.ts `planCompaction`), hourly, so the
  * ledger does not grow with every award ever given. Applies each plan as the core requires: snapshots first, then the
  * deletions; stopping anywhere in between is safe.
  *
- * Double runs: the scheduler runs a job once per cluster in principle, but double runs happen. Two runs started
- * together read the same records and use the same (rounded) clock, so they write identical snapshots; a run that starts
- * after another wrote its snapshots reads the records first and the snapshots second, so whatever the first run
- * deleted is already covered by a snapshot it sees. Only two runs straddling a clock step by seconds could plan
- * differently (documented, not guarded against: it needs the scheduler's double run to hit that instant).
+ * Double runs: the scheduler runs a job once per cluster in principle, but double runs happen, and the core's
+ * invariants assume one compaction at a time. A run goes ahead only with the job's lease (JobLeaseRepository: at most
+ * one holder; both runs may step back, then the next hour's run does the work). Besides, a run reads the records first
+ * and the snapshots second, so whatever an earlier run deleted is covered by a snapshot it sees, and the clock is
+ * rounded so that two runs reading the same data plan the same thing.
  *
  * `jobContext.now` (ms) replaces the clock, for tests and for an admin re-running the job.
  */
@@ -32,6 +35,19 @@ export class PointsCompactionProcessor implements IProcessor {
 	constructor(private readonly app: IApp) {}
 
 	public async processor(jobContext: IJobContext, read: IRead, _modify: IModify, _http: IHttp, persis: IPersistence): Promise<void> {
+		const lease = await new JobLeaseRepository().tryAcquire(read.getPersistenceReader(), persis, POINTS_COMPACTION_JOB, LEASE_MS);
+		if (!lease) {
+			this.app.getLogger().info('points compaction: another run holds the lease; skipped');
+			return;
+		}
+		try {
+			await this.compact(jobContext, read, persis);
+		} finally {
+			await lease.release();
+		}
+	}
+
+	private async compact(jobContext: IJobContext, read: IRead, persis: IPersistence): Promise<void> {
 		const started = Date.now();
 		const clock = typeof jobContext.now === 'number' && Number.isFinite(jobContext.now) ? jobContext.now : started;
 		const now = Math.floor(clock / CLOCK_STEP_MS) * CLOCK_STEP_MS;
@@ -57,7 +73,9 @@ export class PointsCompactionProcessor implements IProcessor {
 		let done = 0;
 		for (let i = 0; i < receivers.length; i += CHUNK) {
 			if (Date.now() - started > BUDGET_MS) break;
-			const chunk = receivers.slice(i, i + CHUNK).map((r) => byReceiver.get(r) as { records: AwardRecord[]; snapshots: PointsSnapshot[] });
+			const chunk = receivers
+				.slice(i, i + CHUNK)
+				.map((r) => byReceiver.get(r) as { records: AwardRecord[]; snapshots: PointsSnapshot[] });
 			const plan = planCompaction(
 				chunk.flatMap((c) => c.records),
 				chunk.flatMap((c) => c.snapshots),
@@ -73,7 +91,9 @@ export class PointsCompactionProcessor implements IProcessor {
 		if (written > 0 || deleted > 0 || done < receivers.length) {
 			this.app
 				.getLogger()
-				.info(`points compaction: ${folded} awards folded, ${written} snapshots written, ${deleted} records deleted, ${done}/${receivers.length} receivers`);
+				.info(
+					`points compaction: ${folded} awards folded, ${written} snapshots written, ${deleted} records deleted, ${done}/${receivers.length} receivers`,
+				);
 		}
 	}
 }

@@ -270,6 +270,8 @@ export class Sandbox {
 				req.user = user;
 				this.applyRateLimit(route, user);
 			}
+			const fault = this.world.takeFault(route.path);
+			if (fault !== undefined) return { status: fault, body: { success: false, error: `Injected failure (HTTP ${fault})` } };
 			const result = await route.handler({ sandbox: this, world: this.world, service: this.service, req });
 			if (isRestResponse(result)) return result;
 			return { status: 200, body: { ...result, success: true } };

@@ -22,5 +22,5 @@ export async function findUserByUsername(read: IRead, username: string): Promise
 	const exact = (await reader.getByUsername(username)) as IUser | undefined;
 	if (exact) return exact;
 	const lower = username.toLowerCase();
-	return lower === username ? undefined : ((await reader.getByUsername(lower)) as IUser | undefined);
+	return lower === username ? undefined : reader.getByUsername(lower);
 }

@@ -43,7 +43,12 @@ export function loadTriggerSet(read: IPersistenceRead): Promise<TriggerSetRecord
 export type SaveResult = { ok: true; set: TriggerSetRecord } | { ok: false; errors: TriggerError[] };
 
 /** Validates the whole set and stores it only when it is valid: a refused set changes nothing. */
-export async function saveTriggerSet(persis: IPersistence, read: IPersistenceRead, triggers: readonly Trigger[], by: string): Promise<SaveResult> {
+export async function saveTriggerSet(
+	persis: IPersistence,
+	read: IPersistenceRead,
+	triggers: readonly Trigger[],
+	by: string,
+): Promise<SaveResult> {
 	const errors = validateTriggerSet(triggers);
 	if (errors.length > 0) return { ok: false, errors };
 	return { ok: true, set: await repository.save(persis, read, triggers, by) };

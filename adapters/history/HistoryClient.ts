@@ -37,7 +37,8 @@ export class HistoryClient {
 			retryAfter = headerValue(res.headers, 'retry-after');
 		} catch (err) {
 			const text = err instanceof Error ? err.message : String(err);
-			if (/time(d)?\s?out|ETIMEDOUT|ESOCKETTIMEDOUT|aborted/i.test(text)) return { ok: false, kind: 'timeout', error: `timeout after ${this.timeoutMs} ms` };
+			if (/time(d)?\s?out|ETIMEDOUT|ESOCKETTIMEDOUT|aborted/i.test(text))
+				return { ok: false, kind: 'timeout', error: `timeout after ${this.timeoutMs} ms` };
 			return { ok: false, kind: 'network', error: `network error: ${networkReason(text)}` };
 		}
 		if (status >= 200 && status < 300) return { ok: true, status };

@@ -7,8 +7,6 @@ import { DeliveryStateRepository } from '../persistence/DeliveryStateRepository'
 import { OutboxRepository } from '../persistence/OutboxRepository';
 import { readOutboxWindow } from './outboxWindow';
 
-export type { OutboxFigures } from '../../core/history/figures';
-
 /** Most buckets (minutes) a status call reads: a day of backlog; beyond it the depth is a lower bound. */
 const STATUS_MAX_BUCKETS = 1440;
 /** Most messages one retry puts back; the command says how many are left. */
@@ -34,7 +32,11 @@ export async function historyFigures(read: IPersistenceRead, now = Date.now()): 
  * messages) and lifts the backoff, so the next delivery run sends them first. Each letter is removed
  * only after its messages are back: a failure in between sends them twice, never loses them.
  */
-export async function retryDeadLetters(read: IPersistenceRead, persis: IPersistence, now = Date.now()): Promise<{ batches: number; messages: number; remaining: number }> {
+export async function retryDeadLetters(
+	read: IPersistenceRead,
+	persis: IPersistence,
+	now = Date.now(),
+): Promise<{ batches: number; messages: number; remaining: number }> {
 	const deadRepo = new DeadLetterRepository();
 	const outbox = new OutboxRepository();
 	const state = new DeliveryStateRepository();

@@ -1,6 +1,7 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { AwardRecord, computeTotals, PointsSnapshot } from '../../core/chatbot/ledger';
+import { AwardRecord, awardRecordId, computeTotals, PointsSnapshot } from '../../core/chatbot/ledger';
+import { RecentAward } from '../../core/chatbot/policy';
 import { RecordStore } from './RecordStore';
 
 /**
@@ -22,13 +23,29 @@ export class PointsLedgerRepository {
 		);
 	}
 
-	/** What decideAwards needs: the records of this message, plus the giver's records when a cool-down applies. */
-	async recentFor(read: IPersistenceRead, messageId: string, giverId: string, withGiver: boolean): Promise<AwardRecord[]> {
-		const [ofMessage, ofGiver] = await Promise.all([
+	/**
+	 * What decideAwards needs: the records of this message, plus the giver's records when a cool-down applies. An award
+	 * of this message already folded into a receiver's snapshot counts as a record of the message too (it can only
+	 * happen when the compaction's clock runs an hour ahead of this instance's, but then it must not count twice).
+	 */
+	async recentFor(
+		read: IPersistenceRead,
+		messageId: string,
+		giverId: string,
+		withGiver: boolean,
+		receiverIds: readonly string[],
+	): Promise<RecentAward[]> {
+		const [ofMessage, ofGiver, snapshots] = await Promise.all([
 			this.awards.listByTag(read, 'message', messageId),
 			withGiver ? this.awards.listByTag(read, 'giver', giverId) : Promise.resolve([]),
+			Promise.all(receiverIds.map((id) => this.snapshots.get(read, id))),
 		]);
-		return [...ofMessage, ...ofGiver];
+		const folded: RecentAward[] = [];
+		receiverIds.forEach((receiver, i) => {
+			const ts = snapshots[i]?.covered[awardRecordId(messageId, receiver)];
+			if (ts !== undefined) folded.push({ messageId, giver: giverId, receiver, ts });
+		});
+		return [...ofMessage, ...ofGiver, ...folded];
 	}
 
 	/**

@@ -70,6 +70,11 @@ export interface RcUser {
 	active?: boolean;
 	roles?: string[];
 	emails?: Array<{ address: string; verified?: boolean }>;
+	/** `user`, `bot` or `app`. */
+	type?: string;
+	/** ISO dates (users.list, users.info). */
+	lastLogin?: string;
+	createdAt?: string;
 }
 
 type UserResult = RcUser;
@@ -270,6 +275,15 @@ export class RocketChatClient {
 
 	async kick(roomId: string, userId: string): Promise<void> {
 		await this.call('POST', 'groups.kick', { body: { roomId, userId }, idempotent: true });
+	}
+
+	async setTopic(roomId: string, topic: string): Promise<void> {
+		await this.call('POST', 'groups.setTopic', { body: { roomId, topic }, idempotent: true });
+	}
+
+	/** Back to the default avatar (the one made from the username). */
+	async resetAvatar(userId: string): Promise<void> {
+		await this.call('POST', 'users.resetAvatar', { body: { userId }, idempotent: true });
 	}
 }
 

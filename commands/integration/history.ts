@@ -12,7 +12,7 @@ export const historyCommand: Subcommand = {
 	usageKey: 'integration_usage_history',
 	async run(ctx) {
 		const [action] = ctx.args;
-		if ((action ?? '').toLowerCase() !== HistoryAction.Retry) {
+		if ((action ?? '').toLowerCase() !== (HistoryAction.Retry as string)) {
 			await ctx.reply(ctx.t('history_usage'));
 			return;
 		}
@@ -34,14 +34,17 @@ export const historySection: StatusSection = async (ctx: CommandContext) => {
 	const now = Date.now();
 	const f = await historyFigures(ctx.read.getPersistenceReader(), now);
 	const lines = [`*${t('status_history')}*`];
-	lines.push(`- ${t(!history.enabled ? 'status_history_off' : history.allRooms ? 'status_history_all_rooms' : 'status_history_managed_rooms')}`);
+	lines.push(
+		`- ${t(!history.enabled ? 'status_history_off' : history.allRooms ? 'status_history_all_rooms' : 'status_history_managed_rooms')}`,
+	);
 	if (f.depth === 0) lines.push(`- ${t('status_history_outbox_empty')}`);
 	else {
 		const age = durationText(t, f.oldestUndeliveredAgeMs ?? 0);
 		lines.push(`- ${t(f.depthIsLowerBound ? 'status_history_outbox_more' : 'status_history_outbox', { count: f.depth, age })}`);
 	}
 	if (f.lastSuccessAt !== null) lines.push(`- ${t('status_history_last_success', { time: new Date(f.lastSuccessAt).toISOString() })}`);
-	if (f.lastError) lines.push(`- ${t('status_history_last_error', { error: f.lastError.message, time: new Date(f.lastError.at).toISOString() })}`);
+	if (f.lastError)
+		lines.push(`- ${t('status_history_last_error', { error: f.lastError.message, time: new Date(f.lastError.at).toISOString() })}`);
 	if (f.retryAt !== null) lines.push(`- ${t('status_history_next_attempt', { time: durationText(t, f.retryAt - now) })}`);
 	if (f.deadLetters.batches === 0) lines.push(`- ${t('status_history_dead_none')}`);
 	else lines.push(`- ${t('status_history_dead', { batches: f.deadLetters.batches, messages: f.deadLetters.messages })}`);

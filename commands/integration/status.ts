@@ -1,11 +1,12 @@
 import { validateConfig } from '../../core/config';
 import { accountsSection } from './accounts';
 import { historySection } from './history';
+import { syncSection } from './sync';
 import { CommandContext, StatusSection, Subcommand } from './types';
 
 /** Sections of `/integration status`; each feature adds its own (sync, history, accounts...). */
 export function statusSections(): StatusSection[] {
-	return [configurationSection, accountsSection, historySection];
+	return [configurationSection, accountsSection, syncSection, historySection];
 }
 
 /** What is wrong with the settings, and what a feature still lacks. */

@@ -1,6 +1,7 @@
 import { logCommand, whoisCommand } from './accounts';
 import { historyCommand } from './history';
 import { statusCommand } from './status';
+import { deactivateIdleCommand, roomsOfCommand, syncCommand } from './sync';
 import { Subcommand } from './types';
 
 export const helpCommand: Subcommand = {
@@ -14,5 +15,5 @@ export const helpCommand: Subcommand = {
 
 /** The sub-commands of `/integration`; features add theirs here. `help` is the default. */
 export function subcommands(): Subcommand[] {
-	return [helpCommand, statusCommand, logCommand, whoisCommand, historyCommand];
+	return [helpCommand, statusCommand, logCommand, whoisCommand, historyCommand, syncCommand, roomsOfCommand, deactivateIdleCommand];
 }

@@ -32,7 +32,7 @@ export function retryDelayMs(attempt: number, random: number, policy: BackoffPol
 
 /**
  * What follows a failed attempt: the time of the next one (the backoff, or the receiver's
- * `Retry-After` when it asks for longer) and whether the batch has used up its attempts.
+ * `Retry-After` when it asks for longer) and whether this attempt was the last one allowed.
  */
 export function afterFailure(input: {
 	attempt: number;

@@ -49,7 +49,6 @@ export interface MessageFacts {
 	roomType: string | undefined;
 	userId: string;
 	username: string;
-	externalId?: string;
 	text: string;
 	/** ms epoch */
 	createdAt: number;
@@ -80,8 +79,18 @@ export function toOutboxEvent(facts: MessageFacts, now: number): OutboxEvent | u
 		ts: new Date(at).toISOString(),
 		event: facts.kind,
 	};
-	if (facts.externalId) entry.externalId = facts.externalId;
 	return { type: 'event', key: eventKey(facts.messageId, facts.kind, at), at, bucket: bucketOf(now), entry };
+}
+
+/**
+ * The entries of a batch as sent: each with its author's externalId when the people map knows them
+ * (looked up at delivery, once per person and run).
+ */
+export function entriesToSend(batch: ReadonlyArray<OutboxEvent>, externalIds: ReadonlyMap<string, string | undefined>): HistoryEntry[] {
+	return batch.map((e) => {
+		const externalId = externalIds.get(e.entry.userId);
+		return externalId ? { ...e.entry, externalId } : e.entry;
+	});
 }
 
 /** The outbox order: event time, then key (unique, and the same on every instance). */
@@ -140,10 +149,15 @@ export function nextStep(state: OutboxState, retryAt: number, now: number, optio
 	if (settled === 0) return { kind: 'wait', until: pending[0].at + settle, reason: 'settling' };
 	const batch = pending.slice(0, Math.min(settled, Math.max(1, options.batchSize)));
 	const tries = (e: OutboxEvent) => attempts.get(e.key) ?? 0;
-	const exhausted = batch.filter((e) => tries(e) >= options.maxAttempts);
-	if (exhausted.length > 0) return { kind: 'dead', batch: exhausted, attempts: Math.max(...exhausted.map(tries)) };
+	const spent = exhausted(batch, attempts, options.maxAttempts);
+	if (spent.length > 0) return { kind: 'dead', batch: spent, attempts: Math.max(...spent.map(tries)) };
 	if (retryAt > now) return { kind: 'wait', until: retryAt, reason: 'backoff' };
 	return { kind: 'send', batch, attempt: 1 + Math.max(...batch.map(tries)) };
+}
+
+/** The events of `batch` that used up their attempts (counted after the last failure). */
+export function exhausted(batch: ReadonlyArray<OutboxEvent>, attempts: ReadonlyMap<string, number>, maxAttempts: number): OutboxEvent[] {
+	return batch.filter((e) => (attempts.get(e.key) ?? 0) >= maxAttempts);
 }
 
 /** The keys of `events` by bucket: one mark per bucket, so removing a bucket removes its marks too. */
@@ -164,12 +178,13 @@ export function doneMarks(events: ReadonlyArray<OutboxEvent>, at: number, reason
 
 /**
  * Buckets that can be removed: closed, and every event in them done (or no record at all).
- * `extraDone` are keys known done since the buckets were read (marks this run wrote).
+ * `readAt` must be a time taken before the buckets were read: a bucket closed by then cannot have
+ * taken a record since. `extraDone` are keys known done since the buckets were read (marks this run wrote).
  */
-export function collectableBuckets(views: ReadonlyArray<BucketView>, now: number, extraDone: ReadonlySet<string> = new Set()): number[] {
+export function collectableBuckets(views: ReadonlyArray<BucketView>, readAt: number, extraDone: ReadonlySet<string> = new Set()): number[] {
 	const out: number[] = [];
 	for (const v of views) {
-		if (!isClosed(v.bucket, now)) continue;
+		if (!isClosed(v.bucket, readAt)) continue;
 		const done = new Set(extraDone);
 		for (const r of v.records) if (r.type === 'done') for (const k of r.keys) done.add(k);
 		if (v.records.every((r) => r.type !== 'event' || done.has(r.key))) out.push(v.bucket);
@@ -191,6 +206,14 @@ export function advanceCursor(cursor: number, views: ReadonlyArray<BucketView>, 
 		if (!gone.has(c)) return c;
 		c++;
 	}
+}
+
+/**
+ * Whether an idle run also looks for records behind the cursor (a full read of the outbox): during
+ * one minute in five, so the safety net costs little.
+ */
+export function isSweepTime(now: number): boolean {
+	return bucketOf(now) % 5 === 0;
 }
 
 /** The id of the dead letter holding `batch`: the same on every instance that sets the batch aside. */

@@ -97,6 +97,9 @@ class SandboxSourceStorage extends Storage.AppSourceStorage {
 	}
 }
 
+/** Lines kept per stored log entry. */
+const MAX_LOG_LINES = 20;
+
 class SandboxLogStorage extends Storage.AppLogStorage {
 	constructor(private readonly world: WorldClient) {
 		super('sandbox');
@@ -104,8 +107,20 @@ class SandboxLogStorage extends Storage.AppLogStorage {
 	async findPaginated(): Promise<{ logs: never[]; total: number }> {
 		return { logs: [], total: 0 };
 	}
+	/**
+	 * The Deno runtime's logger collects the lines of concurrent calls into one another's entry, so
+	 * under load one entry grows to tens of thousands of lines (tens of KB each call): only the first
+	 * lines are kept, with the count of the others, so a burst of messages does not spend its time
+	 * and memory copying logs between processes.
+	 */
 	async storeEntries(entry: object): Promise<never> {
-		return (await this.world.logStore(entry as never)) as never;
+		const e = entry as { entries?: unknown[] };
+		const lines = Array.isArray(e.entries) ? e.entries : undefined;
+		const trimmed =
+			lines && lines.length > MAX_LOG_LINES
+				? { ...e, entries: lines.slice(0, MAX_LOG_LINES), droppedLines: lines.length - MAX_LOG_LINES }
+				: e;
+		return (await this.world.logStore(trimmed)) as never;
 	}
 	async getEntriesFor(appId: string): Promise<never[]> {
 		return (await this.world.logEntriesFor(appId)) as never[];

@@ -145,6 +145,8 @@ export class World {
 	rateLimitedCalls = 0;
 	/** Counts of REST calls by endpoint (for tests and benchmarks). */
 	readonly restCalls = new Map<string, number>();
+	/** Injected failures (tests): the next `count` calls of a REST endpoint answer `status`. */
+	private readonly faults = new Map<string, { status: number; count: number }>();
 
 	constructor() {
 		for (const r of DEFAULT_ROLES) {
@@ -785,6 +787,20 @@ export class World {
 			return { limited: true, resetAt: c.windowStart + this.rateLimit.windowMs, limit: this.rateLimit.calls };
 		}
 		return { limited: false };
+	}
+
+	/** Makes the next `count` calls of `endpoint` (`groups.addLeader` or `/api/v1/groups.addLeader`) fail with `status`. */
+	failNext(endpoint: string, status: number, count = 1): void {
+		this.faults.set(endpoint.startsWith('/api/') ? endpoint : `/api/v1/${endpoint}`, { status, count });
+	}
+
+	/** The status an injected failure gives this call of `endpoint`, if one is pending (consumes it). */
+	takeFault(endpoint: string): number | undefined {
+		const f = this.faults.get(endpoint);
+		if (!f || f.count <= 0) return undefined;
+		f.count--;
+		if (f.count === 0) this.faults.delete(endpoint);
+		return f.status;
 	}
 
 	resetRateLimits(): void {

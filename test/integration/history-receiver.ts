@@ -32,6 +32,8 @@ export interface RequestLog {
 	n: number;
 	fault: Fault;
 	count: number;
+	/** The message ids of the batch. */
+	ids: string[];
 	authorization: string | undefined;
 }
 
@@ -108,7 +110,13 @@ export class HistoryReceiver {
 			} catch {
 				// Counted with count 0; a test asserting on bodies will see it.
 			}
-			this.requests.push({ n, fault, count: messages.length, authorization: req.headers.authorization });
+			this.requests.push({
+				n,
+				fault,
+				count: messages.length,
+				ids: messages.map((m) => m.id),
+				authorization: req.headers.authorization,
+			});
 			if (fault === 'hang') return;
 			if (fault === 'drop') {
 				req.socket.destroy();
@@ -121,7 +129,8 @@ export class HistoryReceiver {
 			}
 			const status = fault === 'ok' ? 200 : fault;
 			const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-			if ((status === 429 || status === 503) && this.retryAfterSeconds !== undefined) headers['Retry-After'] = String(this.retryAfterSeconds);
+			if ((status === 429 || status === 503) && this.retryAfterSeconds !== undefined)
+				headers['Retry-After'] = String(this.retryAfterSeconds);
 			res.writeHead(status, headers);
 			res.end(JSON.stringify(status === 200 ? { received: messages.length } : { error: 'failing on purpose' }));
 		});

@@ -1,0 +1,140 @@
+/**
+ * Applying a 10,000-group org in the sandbox (the real Apps-Engine, the packaged app, Rocket.Chat's REST
+ * API over HTTP): the org is pushed with `POST snapshot`, then scheduled runs apply it, each a bounded
+ * chunk that schedules the next. Value: the longest processor run (ms); baseline: the 10 s a run may take
+ * (target: ratio < 1). Details: number of runs, total time, what was created, and the writes of a second
+ * sync (target: 0).
+ *
+ * Sizes can be overridden for a quick look: SYNC_BENCH_GROUPS, SYNC_BENCH_PEOPLE, SYNC_BENCH_MEMBERS.
+ */
+import { Harness } from '../test/integration/harness';
+import { Benchmark } from './harness';
+
+const GROUPS = Number(process.env.SYNC_BENCH_GROUPS ?? 10_000);
+const PEOPLE = Number(process.env.SYNC_BENCH_PEOPLE ?? 20_000);
+const MEMBERS = Number(process.env.SYNC_BENCH_MEMBERS ?? 5);
+const RUN_LIMIT_MS = 10_000;
+
+interface Phases {
+	readMs: number;
+	planMs: number;
+	applyMs: number;
+}
+const verbose = process.env.SYNC_BENCH_VERBOSE === '1';
+const note = (msg: string) => {
+	if (verbose) process.stderr.write(`[sync-apply] ${msg}\n`);
+};
+
+function org(): Record<string, unknown> {
+	const people = Array.from({ length: PEOPLE }, (_, i) => ({
+		externalId: `p${i}`,
+		firstName: `First${i}`,
+		lastName: `Last${i % 997}`,
+		email: `p${i}@example.org`,
+	}));
+	const groups: Record<string, unknown> = {};
+	for (let g = 0; g < GROUPS; g++) {
+		// Members spread over everyone; the first is the leader.
+		const members = Array.from({ length: MEMBERS }, (_, k) => ({
+			externalId: `p${(g * MEMBERS + k * 7919) % PEOPLE}`,
+			...(k === 0 ? { role: 'leader' } : {}),
+		}));
+		groups[`g${g}`] = { name: `Group ${g}`, members };
+	}
+	const roles = {
+		Helpers: Array.from({ length: Math.min(500, PEOPLE) }, (_, i) => `p${i * 3}`).filter((id) => Number(id.slice(1)) < PEOPLE),
+	};
+	return { people, groups, roles };
+}
+
+const writeEndpoints = [
+	'users.create',
+	'users.update',
+	'users.setAvatar',
+	'users.setActiveStatus',
+	'groups.setTopic',
+	'groups.addLeader',
+	'groups.removeLeader',
+	'groups.addModerator',
+	'groups.removeModerator',
+	'roles.addUserToRole',
+	'roles.removeUserFromRole',
+];
+const writes = (h: Harness) => writeEndpoints.reduce((n, e) => n + (h.world.restCalls.get(`/api/v1/${e}`) ?? 0), 0);
+
+export const benchmarks: Benchmark[] = [
+	{
+		name: `Applying a ${GROUPS.toLocaleString('en')}-group org in the sandbox: longest processor run`,
+		unit: 'ms',
+		async run() {
+			const h = await Harness.start({ settings: { api_max_body_kb: 10240 } });
+			try {
+				h.world.createRole('Helpers');
+				const body = org();
+				const t0 = Date.now();
+				const pushed = await h.app('POST', 'snapshot', body);
+				const pushMs = Date.now() - t0;
+				note(`snapshot pushed in ${pushMs} ms: ${pushed.status}`);
+				if (pushed.status !== 202)
+					throw new Error(`snapshot refused: ${pushed.status} ${JSON.stringify(pushed.body).slice(0, 300)}`);
+
+				const runTimes: number[] = [];
+				const maxPhase: Phases = { readMs: 0, planMs: 0, applyMs: 0 };
+				const started = Date.now();
+				for (;;) {
+					// The sync's one-off runs (continuations are due at once, or after a rate-limit wait); other features' jobs are left alone.
+					const due = h.world.dueJobs(Date.now() + 120_000).filter((j) => j.processorId.startsWith('sync'));
+					if (due.length === 0) break;
+					for (const job of due) {
+						const t = Date.now();
+						await h.sandbox.primary().engine.runJob(job.appId, job.processorId, job.id, job.data);
+						h.world.completeJob(job.id, undefined);
+						runTimes.push(Date.now() - t);
+						const last = (await h.app<{ sync: { lastRun: { phases: Phases | null } | null } }>('GET', 'status')).body.sync
+							.lastRun?.phases;
+						if (last)
+							for (const k of Object.keys(maxPhase) as Array<keyof Phases>) maxPhase[k] = Math.max(maxPhase[k], last[k]);
+						note(`run ${runTimes.length}: ${runTimes[runTimes.length - 1]} ms ${JSON.stringify(last)}`);
+					}
+					if (Date.now() - started > 60 * 60_000) throw new Error('not finished after an hour');
+				}
+				const totalMs = Date.now() - started;
+				const status = (
+					await h.app<{
+						sync: { lastPass: { runs: number; applied: Record<string, number>; failed: Record<string, number> } | null };
+					}>('GET', 'status')
+				).body;
+				const rooms = [...h.world.rooms.values()].filter((r) => r.t === 'p').length;
+
+				// A second sync: nothing to write.
+				const before = writes(h);
+				const second = await h.app<{ outcome: string }>('POST', 'sync');
+				const secondWrites = writes(h) - before;
+
+				const longest = Math.max(...runTimes);
+				return {
+					value: longest,
+					baseline: RUN_LIMIT_MS,
+					details: {
+						groups: GROUPS,
+						people: PEOPLE,
+						memberships: GROUPS * MEMBERS,
+						snapshotPushMs: pushMs,
+						runs: runTimes.length,
+						medianRunMs: runTimes.slice().sort((a, b) => a - b)[runTimes.length >> 1],
+						totalApplyMs: totalMs,
+						longestReadMs: maxPhase.readMs,
+						longestPlanMs: maxPhase.planMs,
+						roomsCreated: rooms,
+						accountsCreated: status.sync.lastPass?.applied.createUser ?? 0,
+						failed: Object.values(status.sync.lastPass?.failed ?? {}).reduce((a, b) => a + b, 0),
+						secondSyncOutcome: second.body.outcome,
+						secondSyncWrites: secondWrites,
+					},
+				};
+			} finally {
+				await h.stop();
+			}
+		},
+	},
+];
