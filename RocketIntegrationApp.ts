@@ -11,7 +11,13 @@ import {
 } from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
-import { IMessage, IMessageDeleteContext, IPostMessageDeleted, IPostMessageSent, IPostMessageUpdated } from '@rocket.chat/apps-engine/definition/messages';
+import {
+	IMessage,
+	IMessageDeleteContext,
+	IPostMessageDeleted,
+	IPostMessageSent,
+	IPostMessageUpdated,
+} from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import {
@@ -31,7 +37,10 @@ import { UiInteractionHandler } from './handlers/UiInteractionHandler';
 import { processors } from './processors/registry';
 import { settings } from './settings/settings';
 
-export class RocketIntegrationApp extends App implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted, IUIKitInteractionHandler {
+export class RocketIntegrationApp
+	extends App
+	implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted, IUIKitInteractionHandler
+{
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
 		super(info, logger, accessors);
 	}
@@ -40,7 +49,13 @@ export class RocketIntegrationApp extends App implements IPostMessageSent, IPost
 		return new MessageEventHandler(this, read, http, persis, modify).run('onSent', message);
 	}
 
-	public async executePostMessageUpdated(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+	public async executePostMessageUpdated(
+		message: IMessage,
+		read: IRead,
+		http: IHttp,
+		persis: IPersistence,
+		modify: IModify,
+	): Promise<void> {
 		return new MessageEventHandler(this, read, http, persis, modify).run('onUpdated', message);
 	}
 
@@ -55,11 +70,23 @@ export class RocketIntegrationApp extends App implements IPostMessageSent, IPost
 		return new MessageEventHandler(this, read, http, persis, modify).run('onDeleted', message, context.user);
 	}
 
-	public async executeBlockActionHandler(context: UIKitBlockInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+	public async executeBlockActionHandler(
+		context: UIKitBlockInteractionContext,
+		read: IRead,
+		http: IHttp,
+		persis: IPersistence,
+		modify: IModify,
+	): Promise<IUIKitResponse> {
 		return new UiInteractionHandler(this, read, persis, modify, http).blockAction(context);
 	}
 
-	public async executeViewSubmitHandler(context: UIKitViewSubmitInteractionContext, read: IRead, _http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+	public async executeViewSubmitHandler(
+		context: UIKitViewSubmitInteractionContext,
+		read: IRead,
+		_http: IHttp,
+		persis: IPersistence,
+		modify: IModify,
+	): Promise<IUIKitResponse> {
 		return new UiInteractionHandler(this, read, persis, modify).viewSubmit(context);
 	}
 

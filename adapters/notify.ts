@@ -12,7 +12,13 @@ export async function whisper(read: IRead, modify: IModify, user: IUser, room: I
 }
 
 /** A message in the room as the app's bot user, with the configured display name. */
-export async function say(read: IRead, modify: IModify, room: IRoom, text: string, options: { alias?: string; threadId?: string } = {}): Promise<string> {
+export async function say(
+	read: IRead,
+	modify: IModify,
+	room: IRoom,
+	text: string,
+	options: { alias?: string; threadId?: string } = {},
+): Promise<string> {
 	const bot = await read.getUserReader().getAppUser();
 	const builder = modify.getCreator().startMessage().setRoom(room).setText(text).setGroupable(false);
 	if (bot) builder.setSender(bot);

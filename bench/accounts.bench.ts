@@ -74,13 +74,18 @@ export const benchmarks: Benchmark[] = [
 			for (let i = 1; i <= people; i += 10) {
 				const batch = Array.from({ length: Math.min(10, people - i + 1) }, (_, j) => h.app('POST', 'sso/token', person(i + j)));
 				const results = await Promise.all(batch);
-				for (const r of results) if (r.status !== 200) throw new Error(`provisioning failed: ${r.status} ${JSON.stringify(r.body)}`);
+				for (const r of results)
+					if (r.status !== 200) throw new Error(`provisioning failed: ${r.status} ${JSON.stringify(r.body)}`);
 			}
 			const calls = total() - before;
 			const seconds = (Date.now() - t0) / 1000;
 			await h.stop();
 			shared = undefined;
-			return { value: calls / people, baseline: 2, details: { people, restCalls: calls, seconds: Number(seconds.toFixed(1)), perSecond: Math.round(people / seconds) } };
+			return {
+				value: calls / people,
+				baseline: 2,
+				details: { people, restCalls: calls, seconds: Number(seconds.toFixed(1)), perSecond: Math.round(people / seconds) },
+			};
 		},
 	},
 ];

@@ -24,7 +24,12 @@ export function format(template: string, params: Readonly<Record<string, string 
 }
 
 /** Looks a key up in the language, then English, then returns the key itself. */
-export function translate(dictionaries: Readonly<Record<Language, Dictionary>>, lang: Language, key: string, params?: Readonly<Record<string, string | number>>): string {
+export function translate(
+	dictionaries: Readonly<Record<Language, Dictionary>>,
+	lang: Language,
+	key: string,
+	params?: Readonly<Record<string, string | number>>,
+): string {
 	const template = dictionaries[lang][key] ?? dictionaries.en[key] ?? key;
 	return format(template, params);
 }

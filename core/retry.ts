@@ -24,7 +24,8 @@ export interface RetryInput {
 	maxDelayMs?: number;
 }
 
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: 'success' | 'not-retryable' | 'attempts' | 'budget'; waitMs?: number };
+export type RetryDecision =
+	{ retry: true; delayMs: number } | { retry: false; reason: 'success' | 'not-retryable' | 'attempts' | 'budget'; waitMs?: number };
 
 /** How long Rocket.Chat asks us to wait on a 429: Retry-After (seconds or date), else X-RateLimit-Reset (ms epoch). */
 export function serverWaitMs(outcome: Outcome, now: number): number | undefined {
@@ -59,7 +60,10 @@ export function decideRetry(input: RetryInput): RetryDecision {
 	if (outcome.kind === 'status' && outcome.status === 429) {
 		// Refused before doing anything: always safe to repeat, after the wait the server asks for.
 		const asked = serverWaitMs(outcome, now);
-		delay = asked !== undefined ? asked + Math.floor(random * 250) : backoffMs(attempt, random, input.baseDelayMs ?? 1000, input.maxDelayMs ?? 30_000);
+		delay =
+			asked !== undefined
+				? asked + Math.floor(random * 250)
+				: backoffMs(attempt, random, input.baseDelayMs ?? 1000, input.maxDelayMs ?? 30_000);
 		if (attempt >= maxAttempts) return { retry: false, reason: 'attempts', waitMs: asked };
 		if (delay >= remainingMs) return { retry: false, reason: 'budget', waitMs: asked ?? delay };
 		return { retry: true, delayMs: delay };

@@ -12,7 +12,11 @@ export function pingSpec(version: string): EndpointSpec {
 				responses: {
 					200: {
 						description: 'The app is up and the key is accepted.',
-						schema: { type: 'object', required: ['ok', 'version'], properties: { ok: { type: 'boolean' }, version: { type: 'string' } } },
+						schema: {
+							type: 'object',
+							required: ['ok', 'version'],
+							properties: { ok: { type: 'boolean' }, version: { type: 'string' } },
+						},
 					},
 				},
 				async handle() {

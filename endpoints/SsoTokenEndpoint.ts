@@ -32,7 +32,10 @@ export function ssoTokenSpec(): EndpointSpec {
 				responses: {
 					200: { description: 'A login token, and a link that logs the person in.', schema: ssoToken },
 					403: { description: '`registration-disabled` (unknown person) or `account-inactive`.', schema: errorReply },
-					502: { description: '`chat-server-error`: Rocket.Chat refused; the reason is in the integration log under `reference`.', schema: errorReply },
+					502: {
+						description: '`chat-server-error`: Rocket.Chat refused; the reason is in the integration log under `reference`.',
+						schema: errorReply,
+					},
 				},
 				handle: (ctx: RequestContext<unknown>) => handleSso(ctx as RequestContext<PersonInput>),
 			},
@@ -49,7 +52,13 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	// people are kept apart.
 	const record = await people.get(reader, p.externalId);
 	const cooldown = record ? record.cooldown : await cooldowns.get(reader, p.externalId);
-	const decision = decideSso({ record, cooldown, requestActive: p.active !== false, selfRegistration: config.accounts.selfRegistration, now });
+	const decision = decideSso({
+		record,
+		cooldown,
+		requestActive: p.active !== false,
+		selfRegistration: config.accounts.selfRegistration,
+		now,
+	});
 	if (decision.kind === 'inactive') return refused('account-inactive');
 	if (decision.kind === 'registration-disabled') return refused('registration-disabled');
 	if (decision.kind === 'cooling-down') return chatServerError(decision.reference);
@@ -76,7 +85,10 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 
 	const token = await accounts.token(account);
 	if (!token.ok && token.inactive) {
-		await accounts.saveRecord({ ...account, active: false, inactiveUntil: now + config.accounts.inactiveCooldownMs, updatedAt: now }, account);
+		await accounts.saveRecord(
+			{ ...account, active: false, inactiveUntil: now + config.accounts.inactiveCooldownMs, updatedAt: now },
+			account,
+		);
 		return refused('account-inactive');
 	}
 	if (!token.ok) return coolDown(ctx, p.externalId, token.reference, account, accounts);
@@ -97,7 +109,13 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 }
 
 /** Remembers a failure so the same person is not retried against Rocket.Chat during the cool-down. */
-async function coolDown(ctx: RequestContext<PersonInput>, externalId: string, reference: string, known?: PersonRecord, accounts?: AccountService): Promise<Reply> {
+async function coolDown(
+	ctx: RequestContext<PersonInput>,
+	externalId: string,
+	reference: string,
+	known?: PersonRecord,
+	accounts?: AccountService,
+): Promise<Reply> {
 	const ms = ctx.config.accounts.loginErrorCooldownMs;
 	if (ms > 0) {
 		const until = Date.now() + ms;

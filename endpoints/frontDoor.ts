@@ -110,7 +110,8 @@ export function describeErrors(errs: ErrorObject[] | null | undefined): Array<{ 
 	for (const e of errs ?? []) {
 		let field = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
 		const params = e.params as Record<string, unknown>;
-		if (e.keyword === 'required' && typeof params.missingProperty === 'string') field = field ? `${field}.${params.missingProperty}` : params.missingProperty;
+		if (e.keyword === 'required' && typeof params.missingProperty === 'string')
+			field = field ? `${field}.${params.missingProperty}` : params.missingProperty;
 		if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
 			field = field ? `${field}.${params.additionalProperty}` : params.additionalProperty;
 		}
@@ -141,25 +142,74 @@ export class FrontDoorEndpoint extends ApiEndpoint {
 		this.path = spec.path;
 	}
 
-	public get(req: IApiRequest, _info: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+	public get(
+		req: IApiRequest,
+		_info: IApiEndpointInfo,
+		read: IRead,
+		modify: IModify,
+		http: IHttp,
+		persis: IPersistence,
+	): Promise<IApiResponse> {
 		return this.dispatch('get', req, read, modify, http, persis);
 	}
-	public post(req: IApiRequest, _info: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+	public post(
+		req: IApiRequest,
+		_info: IApiEndpointInfo,
+		read: IRead,
+		modify: IModify,
+		http: IHttp,
+		persis: IPersistence,
+	): Promise<IApiResponse> {
 		return this.dispatch('post', req, read, modify, http, persis);
 	}
-	public put(req: IApiRequest, _info: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+	public put(
+		req: IApiRequest,
+		_info: IApiEndpointInfo,
+		read: IRead,
+		modify: IModify,
+		http: IHttp,
+		persis: IPersistence,
+	): Promise<IApiResponse> {
 		return this.dispatch('put', req, read, modify, http, persis);
 	}
-	public delete(req: IApiRequest, _info: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+	public delete(
+		req: IApiRequest,
+		_info: IApiEndpointInfo,
+		read: IRead,
+		modify: IModify,
+		http: IHttp,
+		persis: IPersistence,
+	): Promise<IApiResponse> {
 		return this.dispatch('delete', req, read, modify, http, persis);
 	}
-	public patch(req: IApiRequest, _info: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+	public patch(
+		req: IApiRequest,
+		_info: IApiEndpointInfo,
+		read: IRead,
+		modify: IModify,
+		http: IHttp,
+		persis: IPersistence,
+	): Promise<IApiResponse> {
 		return this.dispatch('patch', req, read, modify, http, persis);
 	}
-	public head(req: IApiRequest, _info: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+	public head(
+		req: IApiRequest,
+		_info: IApiEndpointInfo,
+		read: IRead,
+		modify: IModify,
+		http: IHttp,
+		persis: IPersistence,
+	): Promise<IApiResponse> {
 		return this.dispatch('head', req, read, modify, http, persis);
 	}
-	public options(req: IApiRequest, _info: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+	public options(
+		req: IApiRequest,
+		_info: IApiEndpointInfo,
+		read: IRead,
+		modify: IModify,
+		http: IHttp,
+		persis: IPersistence,
+	): Promise<IApiResponse> {
 		return this.dispatch('options', req, read, modify, http, persis);
 	}
 
@@ -175,7 +225,9 @@ export class FrontDoorEndpoint extends ApiEndpoint {
 			return toResponse(await this.handle(method, request, read, modify, http, persis));
 		} catch (err) {
 			const reference = `req-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-			this.app.getLogger().error(`${this.spec.path} ${method}: unexpected error [${reference}]: ${err instanceof Error ? err.message : String(err)}`);
+			this.app
+				.getLogger()
+				.error(`${this.spec.path} ${method}: unexpected error [${reference}]: ${err instanceof Error ? err.message : String(err)}`);
 			return toResponse({ status: 500, body: { error: 'internal-error', reference } });
 		}
 	}
@@ -218,7 +270,8 @@ export class FrontDoorEndpoint extends ApiEndpoint {
 				continue;
 			}
 			const v = validatorFor(q.schema);
-			if (typeof value !== 'string' || !v(value)) return errors.invalid([{ field: name, message: describeErrors(v.errors)[0]?.message ?? 'is invalid' }]);
+			if (typeof value !== 'string' || !v(value))
+				return errors.invalid([{ field: name, message: describeErrors(v.errors)[0]?.message ?? 'is invalid' }]);
 			query[name] = value;
 		}
 

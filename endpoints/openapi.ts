@@ -58,7 +58,9 @@ function operation(spec: EndpointSpec, op: Operation): Record<string, unknown> {
 	}
 	const responses: Record<string, unknown> = {};
 	for (const [status, r] of Object.entries(op.responses)) {
-		responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
+		responses[status] = r.schema
+			? { description: r.description, content: { 'application/json': { schema: r.schema } } }
+			: { description: r.description };
 	}
 	const auth = op.auth !== false;
 	const standard = { ...STANDARD_ERRORS };

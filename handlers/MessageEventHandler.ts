@@ -31,7 +31,9 @@ export class MessageEventHandler {
 			try {
 				await reactor[kind]?.(ctx);
 			} catch (err) {
-				this.app.getLogger().error(`${reactor.name} failed on message ${message.id ?? '?'}: ${err instanceof Error ? err.message : String(err)}`);
+				this.app
+					.getLogger()
+					.error(`${reactor.name} failed on message ${message.id ?? '?'}: ${err instanceof Error ? err.message : String(err)}`);
 			}
 		}
 	}

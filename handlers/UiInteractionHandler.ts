@@ -21,7 +21,8 @@ export class UiInteractionHandler {
 	async blockAction(context: UIKitBlockInteractionContext): Promise<IUIKitResponse> {
 		const data = context.getInteractionData();
 		try {
-			if (isTriggersAction(data.actionId) || isTriggersView(data.container?.id)) return await handleTriggersBlockAction(this.env(), context);
+			if (isTriggersAction(data.actionId) || isTriggersView(data.container?.id))
+				return await handleTriggersBlockAction(this.env(), context);
 			if (isSyncAction(data.actionId) && this.http) {
 				const env = { read: this.read, modify: this.modify, http: this.http, persis: this.persis };
 				await handleDeactivateIdleAction(env, data.user, data.room, data.value);

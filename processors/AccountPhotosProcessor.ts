@@ -33,9 +33,20 @@ export class AccountPhotosProcessor implements IProcessor {
 			try {
 				if (config.sync.photos) await rest.setAvatar(person.userId, url);
 				const { pendingPhotoUrl: _done, ...rest0 } = person;
-				await people.save(persis, read.getPersistenceReader(), { ...rest0, photoUrl: config.sync.photos ? url : person.photoUrl, updatedAt: Date.now() }, person);
+				await people.save(
+					persis,
+					read.getPersistenceReader(),
+					{ ...rest0, photoUrl: config.sync.photos ? url : person.photoUrl, updatedAt: Date.now() },
+					person,
+				);
 			} catch (err) {
-				const entry = await log.add(persis, { level: 'warning', event: 'photo-failed', externalId: person.externalId, userId: person.userId, message: err instanceof Error ? err.message : String(err) });
+				const entry = await log.add(persis, {
+					level: 'warning',
+					event: 'photo-failed',
+					externalId: person.externalId,
+					userId: person.userId,
+					message: err instanceof Error ? err.message : String(err),
+				});
 				this.app.getLogger().warn(`avatar for ${person.externalId} [${entry.reference}]: ${entry.message}`);
 			}
 		}

@@ -37,7 +37,11 @@ export class RestError extends Error {
 
 export const unauthorized = (): RestError => new RestError(401, { status: 'error', message: 'You must be logged in to do this.' });
 export const forbidden = (): RestError =>
-	new RestError(403, { success: false, error: 'User does not have the permissions required for this action [error-unauthorized]', errorType: 'error-unauthorized' });
+	new RestError(403, {
+		success: false,
+		error: 'User does not have the permissions required for this action [error-unauthorized]',
+		errorType: 'error-unauthorized',
+	});
 export const badRequest = (error: string, errorType?: string): RestError =>
 	new RestError(400, errorType ? { success: false, error: `${error} [${errorType}]`, errorType } : { success: false, error });
 

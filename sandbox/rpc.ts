@@ -93,7 +93,14 @@ export class Rpc {
 				rpc: 'result',
 				id: m.id,
 				ok: false,
-				error: { message: e?.message ?? String(err), name: e?.name, errorType: e?.errorType, reason: e?.reason, status: e?.status, details: e?.details },
+				error: {
+					message: e?.message ?? String(err),
+					name: e?.name,
+					errorType: e?.errorType,
+					reason: e?.reason,
+					status: e?.status,
+					details: e?.details,
+				},
 			};
 		}
 		try {
@@ -113,7 +120,9 @@ export class Rpc {
 
 /** A typed client: every method of T, called on the other side and answered asynchronously. */
 export type Remote<T> = {
-	[K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+	[K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (...args: infer A) => infer R
+		? (...args: A) => Promise<Awaited<R>>
+		: never;
 };
 
 export function remote<T>(rpc: Rpc, prefix = ''): Remote<T> {

@@ -80,7 +80,14 @@ export class Sandbox {
 		const o = this.options;
 		const username = o.adminUsername ?? 'admin';
 		const password = o.adminPassword ?? 'admin-sandbox-password';
-		const admin = this.world.createUser({ username, name: 'Administrator', email: `${username}@sandbox.local`, password, roles: ['admin', 'user'], verified: true });
+		const admin = this.world.createUser({
+			username,
+			name: 'Administrator',
+			email: `${username}@sandbox.local`,
+			password,
+			roles: ['admin', 'user'],
+			verified: true,
+		});
 		const authToken = this.world.createPersonalAccessToken(admin._id, 'rocket-integration');
 		this.world.env.set('CREATE_TOKENS_FOR_USERS_SECRET', 'sandbox-create-tokens-secret');
 
@@ -181,7 +188,13 @@ export class Sandbox {
 	// ------------------------------------------------------------ events into the app
 
 	/** Runs the post-message listeners on one instance, fire-and-forget as Rocket.Chat does. */
-	fireMessageEvent(kind: 'sent' | 'updated' | 'deleted', messageId: string, instance?: EngineInstance, snapshot?: unknown, actorId?: string): void {
+	fireMessageEvent(
+		kind: 'sent' | 'updated' | 'deleted',
+		messageId: string,
+		instance?: EngineInstance,
+		snapshot?: unknown,
+		actorId?: string,
+	): void {
 		if (!this.appId) return;
 		const inst = instance ?? this.pick();
 		this.track(inst.engine.messageEvent(kind, messageId, snapshot, actorId).catch(() => undefined));
@@ -288,7 +301,10 @@ export class Sandbox {
 			const waitS = Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000));
 			throw new RestError(
 				429,
-				{ success: false, error: `Error, too many requests. Please slow down. You must wait ${waitS} seconds before trying this endpoint again. [error-too-many-requests]` },
+				{
+					success: false,
+					error: `Error, too many requests. Please slow down. You must wait ${waitS} seconds before trying this endpoint again. [error-too-many-requests]`,
+				},
 				{ 'X-RateLimit-Limit': String(hit.limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(hit.resetAt) },
 			);
 		}
@@ -305,14 +321,18 @@ function matchRoute(pattern: string, path: string): Record<string, string> | und
 }
 
 function isRestResponse(v: unknown): v is RestResponse {
-	return !!v && typeof v === 'object' && 'status' in v && typeof (v).status === 'number' && ('body' in v || 'headers' in v);
+	return !!v && typeof v === 'object' && 'status' in v && typeof v.status === 'number' && ('body' in v || 'headers' in v);
 }
 
 export function toErrorResponse(err: unknown): RestResponse {
 	if (err instanceof RestError) return { status: err.status, headers: err.headers, body: err.body };
 	const e = err as { errorType?: string; reason?: string; status?: number; message?: string; details?: unknown };
 	if (err instanceof WorldError || e?.errorType) {
-		const body: Record<string, unknown> = { success: false, error: e.reason ? `${e.reason} [${e.errorType}]` : e.message, errorType: e.errorType };
+		const body: Record<string, unknown> = {
+			success: false,
+			error: e.reason ? `${e.reason} [${e.errorType}]` : e.message,
+			errorType: e.errorType,
+		};
 		if (e.details) body.details = e.details;
 		return { status: e.status && e.status >= 400 ? e.status : 400, body };
 	}

@@ -13,7 +13,18 @@ import AdmZip from 'adm-zip';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,7 +71,11 @@ function sourcesDigest() {
 		} else files.push(rel);
 	};
 	for (const entry of [...APP_SOURCES, 'package-lock.json', 'tsconfig.json', 'tsconfig.app.json', 'scripts/package.mjs']) walk(entry);
-	for (const f of files) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
+	for (const f of files)
+		hash.update(f)
+			.update('\0')
+			.update(readFileSync(join(root, f)))
+			.update('\0');
 	return hash.digest('hex');
 }
 

@@ -20,7 +20,8 @@ export interface PersonInput {
 	active?: boolean;
 }
 
-export type ProvisionResult = { ok: true; record: PersonRecord; created: boolean } | { ok: false; reference: string; error: RestError | Error };
+export type ProvisionResult =
+	{ ok: true; record: PersonRecord; created: boolean } | { ok: false; reference: string; error: RestError | Error };
 
 export type TokenResult =
 	| { ok: true; credentials: RestCredentials }
@@ -105,7 +106,8 @@ export class AccountService {
 				});
 				return { ok: true, record, created: true };
 			} catch (err) {
-				if (!(err instanceof RestError) || err.errorType !== 'error-field-unavailable') return this.fail(person.externalId, 'account-create-failed', err);
+				if (!(err instanceof RestError) || err.errorType !== 'error-field-unavailable')
+					return this.fail(person.externalId, 'account-create-failed', err);
 				const field = conflictField(err.serverMessage, username, email);
 				if (field === 'email') {
 					const owner = await this.findByEmail(email);
@@ -120,7 +122,11 @@ export class AccountService {
 				}
 			}
 		}
-		return this.fail(person.externalId, 'account-create-failed', new Error(`no free username or e-mail after ${MAX_CREATE_ATTEMPTS} attempts`));
+		return this.fail(
+			person.externalId,
+			'account-create-failed',
+			new Error(`no free username or e-mail after ${MAX_CREATE_ATTEMPTS} attempts`),
+		);
 	}
 
 	/**
@@ -138,7 +144,10 @@ export class AccountService {
 				return { ok: true, credentials: await rest.createToken(record.userId, config.rocketChat.createTokensSecret ?? undefined) };
 			} catch (err) {
 				lastError = err instanceof Error ? err : new Error(String(err));
-				if (err instanceof RestError && (err.errorType === 'error-user-is-not-activated' || (await this.isDeactivated(record.userId)))) {
+				if (
+					err instanceof RestError &&
+					(err.errorType === 'error-user-is-not-activated' || (await this.isDeactivated(record.userId)))
+				) {
 					return { ok: false, inactive: true };
 				}
 				if (err instanceof RestError && (err.errorType === 'error-not-authorized' || err.kind === 'forbidden')) {
@@ -146,7 +155,12 @@ export class AccountService {
 					knownStrategy = { state: next, readAt: now };
 					await this.state.put(this.deps.persis, 'token-strategy', next);
 				} else {
-					return { ok: false, inactive: false, reference: (await this.logFailure(record.externalId, 'login-failed', lastError)).reference, error: lastError };
+					return {
+						ok: false,
+						inactive: false,
+						reference: (await this.logFailure(record.externalId, 'login-failed', lastError)).reference,
+						error: lastError,
+					};
 				}
 			}
 		}
@@ -204,7 +218,14 @@ export class AccountService {
 		return secret ? encryptSecret(password, secret) : undefined;
 	}
 
-	private newRecord(person: PersonInput, userId: string, username: string, email: string, createdByApp: boolean, password?: string): PersonRecord {
+	private newRecord(
+		person: PersonInput,
+		userId: string,
+		username: string,
+		email: string,
+		createdByApp: boolean,
+		password?: string,
+	): PersonRecord {
 		const now = this.now();
 		const record: PersonRecord = {
 			externalId: person.externalId,
@@ -226,7 +247,10 @@ export class AccountService {
 		return record;
 	}
 
-	private async link(person: PersonInput, owner: { _id: string; username?: string; emails?: Array<{ address: string }> }): Promise<ProvisionResult> {
+	private async link(
+		person: PersonInput,
+		owner: { _id: string; username?: string; emails?: Array<{ address: string }> },
+	): Promise<ProvisionResult> {
 		const email = owner.emails?.[0]?.address ?? person.email;
 		const record = this.newRecord(person, owner._id, owner.username ?? '', email, false);
 		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), record);
@@ -240,7 +264,9 @@ export class AccountService {
 		return { ok: true, record, created: false };
 	}
 
-	private async findByEmail(email: string): Promise<{ _id: string; username?: string; name?: string; emails?: Array<{ address: string }> } | undefined> {
+	private async findByEmail(
+		email: string,
+	): Promise<{ _id: string; username?: string; name?: string; emails?: Array<{ address: string }> } | undefined> {
 		try {
 			const r = await this.deps.rest.usersList(0, 1, { 'emails.address': email });
 			return r.users[0];
@@ -266,7 +292,11 @@ export class AccountService {
 		}
 	}
 
-	private async fail(externalId: string, event: string, err: unknown): Promise<{ ok: false; reference: string; error: RestError | Error }> {
+	private async fail(
+		externalId: string,
+		event: string,
+		err: unknown,
+	): Promise<{ ok: false; reference: string; error: RestError | Error }> {
 		const error = err instanceof Error ? err : new Error(String(err));
 		const entry = await this.logFailure(externalId, event, error);
 		return { ok: false, reference: entry.reference, error };

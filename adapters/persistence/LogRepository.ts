@@ -22,7 +22,12 @@ export class LogRepository {
 	private readonly store = new RecordStore<LogEntry>('log');
 
 	async add(persis: IPersistence, entry: Omit<LogEntry, 'reference' | 'ts'> & { reference?: string; ts?: number }): Promise<LogEntry> {
-		const full: LogEntry = { ...entry, reference: entry.reference ?? newReference(), ts: entry.ts ?? Date.now(), message: redact(entry.message) };
+		const full: LogEntry = {
+			...entry,
+			reference: entry.reference ?? newReference(),
+			ts: entry.ts ?? Date.now(),
+			message: redact(entry.message),
+		};
 		await this.store.insert(persis, full.reference, full);
 		return full;
 	}
@@ -48,7 +53,10 @@ export class LogRepository {
 /** Strips anything that looks like a credential from a log message, as a last line of defence. */
 export function redact(message: string): string {
 	return message
-		.replace(/(x-auth-token|authorization|password|secret|token|authToken|loginToken|resumeToken)(["'\s:=]+)([^\s"',}&]+)/gi, '$1$2[redacted]')
+		.replace(
+			/(x-auth-token|authorization|password|secret|token|authToken|loginToken|resumeToken)(["'\s:=]+)([^\s"',}&]+)/gi,
+			'$1$2[redacted]',
+		)
 		.replace(/Bearer\s+\S+/gi, 'Bearer [redacted]')
 		.slice(0, 2000);
 }

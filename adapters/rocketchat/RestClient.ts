@@ -144,15 +144,30 @@ export class RocketChatClient {
 					rateLimitResetHeader: header(response, 'x-ratelimit-reset'),
 				};
 			} catch (err) {
-				outcome = /time(d)?\s?out|timeout|ETIMEDOUT|aborted/i.test(err instanceof Error ? err.message : String(err)) ? { kind: 'timeout' } : { kind: 'network' };
+				outcome = /time(d)?\s?out|timeout|ETIMEDOUT|aborted/i.test(err instanceof Error ? err.message : String(err))
+					? { kind: 'timeout' }
+					: { kind: 'network' };
 			}
 			if (response && response.statusCode >= 200 && response.statusCode < 300) return parseBody<T>(response);
-			const decision = decideRetry({ outcome, attempt, maxAttempts, idempotent, now: this.now(), remainingMs: this.remainingMs(), random: this.random() });
+			const decision = decideRetry({
+				outcome,
+				attempt,
+				maxAttempts,
+				idempotent,
+				now: this.now(),
+				remainingMs: this.remainingMs(),
+				random: this.random(),
+			});
 			if (decision.retry) {
 				await this.sleep(decision.delayMs);
 				continue;
 			}
-			throw toError(endpoint, outcome, response, decision.reason === 'budget' || decision.reason === 'attempts' ? decision.waitMs : undefined);
+			throw toError(
+				endpoint,
+				outcome,
+				response,
+				decision.reason === 'budget' || decision.reason === 'attempts' ? decision.waitMs : undefined,
+			);
 		}
 	}
 
@@ -227,7 +242,11 @@ export class RocketChatClient {
 
 	/** Logs in as a user with a password: a new login token for that user. */
 	async login(user: string, password: string): Promise<RestCredentials> {
-		const r = await this.call<{ data: { userId: string; authToken: string } }>('POST', 'login', { body: { user, password }, as: null, idempotent: true });
+		const r = await this.call<{ data: { userId: string; authToken: string } }>('POST', 'login', {
+			body: { user, password },
+			as: null,
+			idempotent: true,
+		});
 		return { userId: r.data.userId, authToken: r.data.authToken };
 	}
 
@@ -247,7 +266,11 @@ export class RocketChatClient {
 		return r.roles;
 	}
 
-	async usersInRole(roleName: string, offset = 0, count = 100): Promise<{ users: Array<{ _id: string; username: string }>; total: number }> {
+	async usersInRole(
+		roleName: string,
+		offset = 0,
+		count = 100,
+	): Promise<{ users: Array<{ _id: string; username: string }>; total: number }> {
 		return this.call('GET', 'roles.getUsersInRole', { query: { role: roleName, offset, count } });
 	}
 
@@ -260,7 +283,9 @@ export class RocketChatClient {
 	}
 
 	async groupRoles(roomId: string): Promise<Array<{ u: { _id: string; username?: string }; roles: string[] }>> {
-		const r = await this.call<{ roles: Array<{ u: { _id: string; username?: string }; roles: string[] }> }>('GET', 'groups.roles', { query: { roomId } });
+		const r = await this.call<{ roles: Array<{ u: { _id: string; username?: string }; roles: string[] }> }>('GET', 'groups.roles', {
+			query: { roomId },
+		});
 		return r.roles;
 	}
 

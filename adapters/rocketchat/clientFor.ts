@@ -8,6 +8,7 @@ import { RestError, RocketChatClient } from './RestClient';
 export async function restClientFor(http: IHttp, read: IRead, config: AppConfig, budgetMs?: number): Promise<RocketChatClient> {
 	const { adminUserId, adminToken } = config.rocketChat;
 	const baseUrl = await siteUrl(read, config.rocketChat.siteUrl);
-	if (!adminUserId || !adminToken || !baseUrl) throw new RestError('not-configured', 'rest', undefined, undefined, 'the admin user id, token or site URL is not set');
+	if (!adminUserId || !adminToken || !baseUrl)
+		throw new RestError('not-configured', 'rest', undefined, undefined, 'the admin user id, token or site URL is not set');
 	return new RocketChatClient(http, { baseUrl, credentials: { userId: adminUserId, authToken: adminToken }, budgetMs });
 }

@@ -13,10 +13,12 @@ export function statusSections(): StatusSection[] {
 export const configurationSection: StatusSection = async (ctx) => {
 	const lines = [`*${ctx.t('status_configuration')}*`];
 	if (!ctx.configResult.ok) {
-		for (const e of ctx.configResult.errors) lines.push(`- ${ctx.t('status_setting_invalid', { setting: ctx.t(e.setting), reason: ctx.t(`config_error_${e.code}`) })}`);
+		for (const e of ctx.configResult.errors)
+			lines.push(`- ${ctx.t('status_setting_invalid', { setting: ctx.t(e.setting), reason: ctx.t(`config_error_${e.code}`) })}`);
 	}
 	const issues = validateConfig(ctx.configResult.config);
-	for (const issue of issues) lines.push(`- ${ctx.t('status_setting_missing', { setting: ctx.t(issue.setting), feature: ctx.t(`feature_${issue.feature}`) })}`);
+	for (const issue of issues)
+		lines.push(`- ${ctx.t('status_setting_missing', { setting: ctx.t(issue.setting), feature: ctx.t(`feature_${issue.feature}`) })}`);
 	if (ctx.configResult.ok && issues.length === 0) lines.push(`- ${ctx.t('status_configuration_ok')}`);
 	return lines;
 };

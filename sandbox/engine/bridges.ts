@@ -76,8 +76,18 @@ class SandboxCommandBridge extends B.CommandBridge {
 	}
 }
 
-function commandRecord(c: ISlashCommand): { command: string; i18nDescription?: string; i18nParamsExample?: string; providesPreview?: boolean } {
-	return { command: c.command, i18nDescription: c.i18nDescription, i18nParamsExample: c.i18nParamsExample, providesPreview: c.providesPreview };
+function commandRecord(c: ISlashCommand): {
+	command: string;
+	i18nDescription?: string;
+	i18nParamsExample?: string;
+	providesPreview?: boolean;
+} {
+	return {
+		command: c.command,
+		i18nDescription: c.i18nDescription,
+		i18nParamsExample: c.i18nParamsExample,
+		providesPreview: c.providesPreview,
+	};
 }
 
 class SandboxPersistenceBridge extends B.PersistenceBridge {
@@ -169,7 +179,10 @@ class SandboxRoomBridge extends B.RoomBridge {
 	protected async getLeaders(roomId: string): Promise<Array<IUser>> {
 		return (await this.world.roomUsersWithRole(roomId, 'leader')) as unknown as IUser[];
 	}
-	protected async getMessages(roomId: string, options: { limit?: number; skip?: number; sort?: Record<string, string> }): Promise<never[]> {
+	protected async getMessages(
+		roomId: string,
+		options: { limit?: number; skip?: number; sort?: Record<string, string> },
+	): Promise<never[]> {
 		return (await this.world.roomMessages(roomId, options ?? {})) as never[];
 	}
 	protected async removeUsers(roomId: string, usernames: Array<string>): Promise<void> {
@@ -239,7 +252,11 @@ class SandboxMessageBridge extends B.MessageBridge {
 		if (message.id) this.hooks.onAppMessageUpdated(message.id);
 	}
 	protected async notifyUser(user: IUser, message: IMessage, appId: string): Promise<void> {
-		await this.world.notifyUser(user.id, { room: message.room ? { id: message.room.id } : undefined, text: message.text, blocks: message.blocks }, appId);
+		await this.world.notifyUser(
+			user.id,
+			{ room: message.room ? { id: message.room.id } : undefined, text: message.text, blocks: message.blocks },
+			appId,
+		);
 	}
 	protected async notifyRoom(room: IRoom, message: IMessage, appId: string): Promise<void> {
 		await this.world.notifyRoom(room.id, { text: message.text, blocks: message.blocks }, appId);
@@ -274,7 +291,10 @@ class SandboxSchedulerBridge extends B.SchedulerBridge {
 	protected scheduleOnce(job: { id: string; when: string | Date; data?: object }, appId: string): Promise<string> {
 		return this.world.scheduleOnce(appId, { id: job.id, when: job.when, data: job.data as Record<string, unknown> | undefined });
 	}
-	protected scheduleRecurring(job: { id: string; interval: string | number; skipImmediate?: boolean; data?: object }, appId: string): Promise<string> {
+	protected scheduleRecurring(
+		job: { id: string; interval: string | number; skipImmediate?: boolean; data?: object },
+		appId: string,
+	): Promise<string> {
 		return this.world.scheduleRecurring(appId, {
 			id: job.id,
 			interval: job.interval,
@@ -311,7 +331,13 @@ class SandboxHttpBridge extends B.HttpBridge {
 		try {
 			const res = await httpRequest(url, method, headers, method === 'GET' || method === 'HEAD' ? undefined : body, timeout);
 			status = res.status;
-			const out: IHttpResponse = { url: url.toString(), method: info.method, statusCode: res.status, headers: res.headers, content: res.body };
+			const out: IHttpResponse = {
+				url: url.toString(),
+				method: info.method,
+				statusCode: res.status,
+				headers: res.headers,
+				content: res.body,
+			};
 			if ((res.headers['content-type'] ?? '').includes('json')) {
 				try {
 					out.data = JSON.parse(res.body) as unknown;
@@ -321,7 +347,9 @@ class SandboxHttpBridge extends B.HttpBridge {
 			}
 			return out;
 		} finally {
-			void this.world.recordOutbound({ appId: info.appId, method, url: `${url.origin}${url.pathname}`, status }).catch(() => undefined);
+			void this.world
+				.recordOutbound({ appId: info.appId, method, url: `${url.origin}${url.pathname}`, status })
+				.catch(() => undefined);
 		}
 	}
 }
@@ -407,7 +435,8 @@ class SandboxDetailChangesBridge extends B.AppDetailChangesBridge {
 	}
 }
 
-const { ThreadBridge } = engineRequire<typeof import('@rocket.chat/apps-engine/server/bridges/ThreadBridge')>('server/bridges/ThreadBridge');
+const { ThreadBridge } =
+	engineRequire<typeof import('@rocket.chat/apps-engine/server/bridges/ThreadBridge')>('server/bridges/ThreadBridge');
 
 class SandboxThreadBridge extends ThreadBridge {
 	constructor(private readonly world: WorldClient) {

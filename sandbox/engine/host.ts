@@ -62,7 +62,10 @@ class SandboxMetadataStorage extends Storage.AppMetadataStorage {
 	async remove(id: string): Promise<{ success: boolean }> {
 		return this.world.storageRemove(id);
 	}
-	async updatePartialAndReturnDocument(item: Partial<IAppStorageItem>, options?: { unsetPermissionsGranted?: boolean }): Promise<IAppStorageItem> {
+	async updatePartialAndReturnDocument(
+		item: Partial<IAppStorageItem>,
+		options?: { unsetPermissionsGranted?: boolean },
+	): Promise<IAppStorageItem> {
 		return (await this.world.storageUpdatePartial(item, Boolean(options?.unsetPermissionsGranted))) as unknown as IAppStorageItem;
 	}
 	async updateStatus(id: string, status: string): Promise<boolean> {
@@ -190,7 +193,11 @@ export class EngineApi {
 		const granted = permissions ?? (await this.manager.getParser().unpackageApp(Buffer.from(zip))).info.permissions;
 		const aff = await this.manager.add(Buffer.from(zip), { enable: true, user: user as never, permissionsGranted: granted });
 		const info = aff.getAppInfo();
-		const errors = [aff.getStorageError(), (aff.getAppUserError() as { message?: string } | undefined)?.message, aff.getLicenseValidationResult()?.hasErrors ? 'license' : undefined].filter(Boolean);
+		const errors = [
+			aff.getStorageError(),
+			(aff.getAppUserError() as { message?: string } | undefined)?.message,
+			aff.getLicenseValidationResult()?.hasErrors ? 'license' : undefined,
+		].filter(Boolean);
 		if (errors.length > 0 || !info) throw new Error(`Install failed: ${errors.join('; ') || 'no app info'}`);
 		const app = this.manager.getOneById(info.id);
 		return { appId: info.id, status: app ? await app.getStatus() : 'unknown' };
@@ -249,7 +256,14 @@ export class EngineApi {
 		return this.manager.getApiManager().executeApi(appId, path, request);
 	}
 
-	async executeCommand(command: string, userId: string, roomId: string, params: string[], threadId?: string, triggerId?: string): Promise<void> {
+	async executeCommand(
+		command: string,
+		userId: string,
+		roomId: string,
+		params: string[],
+		threadId?: string,
+		triggerId?: string,
+	): Promise<void> {
 		const [sender, room] = await Promise.all([this.world.userById(userId), this.world.roomById(roomId)]);
 		if (!sender || !room) throw new Error('Unknown user or room');
 		const context = new SlashCommandContext(sender as never, room as never, params, threadId, triggerId);

@@ -165,7 +165,8 @@ export function appsRoutes(): Route[] {
 			auth: true,
 			handler: async (ctx) => {
 				requireManageApps(ctx);
-				if (!ctx.world.appStorage.has(ctx.req.params.id)) return { status: 404, body: { success: false, error: `No App found by the id of: ${ctx.req.params.id}` } };
+				if (!ctx.world.appStorage.has(ctx.req.params.id))
+					return { status: 404, body: { success: false, error: `No App found by the id of: ${ctx.req.params.id}` } };
 				const form = parseMultipart(ctx.req);
 				const zip = form.get('app')?.data;
 				if (!zip || zip.length === 0) throw badRequest('Failed to get a file to install for the App. ');
@@ -180,7 +181,8 @@ export function appsRoutes(): Route[] {
 			auth: true,
 			handler: async (ctx) => {
 				requireManageApps(ctx);
-				if (!ctx.world.appStorage.has(ctx.req.params.id)) return { status: 404, body: { success: false, error: `No App found by the id of: ${ctx.req.params.id}` } };
+				if (!ctx.world.appStorage.has(ctx.req.params.id))
+					return { status: 404, body: { success: false, error: `No App found by the id of: ${ctx.req.params.id}` } };
 				const settings = await ctx.sandbox.primary().engine.appSettings(ctx.req.params.id);
 				return { settings };
 			},
@@ -192,9 +194,11 @@ export function appsRoutes(): Route[] {
 			handler: async (ctx) => {
 				requireManageApps(ctx);
 				const appId = ctx.req.params.id;
-				if (!ctx.world.appStorage.has(appId)) return { status: 404, body: { success: false, error: `No App found by the id of: ${appId}` } };
+				if (!ctx.world.appStorage.has(appId))
+					return { status: 404, body: { success: false, error: `No App found by the id of: ${appId}` } };
 				const b = (ctx.req.body ?? {}) as { settings?: unknown };
-				if (!Array.isArray(b.settings)) throw new RestError(400, { success: false, error: 'The settings must be an array of settings' });
+				if (!Array.isArray(b.settings))
+					throw new RestError(400, { success: false, error: 'The settings must be an array of settings' });
 				const current = await ctx.sandbox.primary().engine.appSettings(appId);
 				const updated: unknown[] = [];
 				for (const s of b.settings as Array<Record<string, unknown>>) {

@@ -124,8 +124,30 @@ export function serializeRoom(r: WRoom): Record<string, unknown> {
 }
 
 export function serializeMessage(m: WMessage): Record<string, unknown> {
-	const out: Record<string, unknown> = { _id: m._id, rid: m.rid, msg: m.msg, u: { ...m.u }, ts: m.ts, _updatedAt: m._updatedAt, urls: [], mentions: [], channels: [] };
-	for (const k of ['tmid', 't', 'alias', 'avatar', 'emoji', 'attachments', 'blocks', 'customFields', 'groupable', 'editedAt', 'editedBy'] as const) {
+	const out: Record<string, unknown> = {
+		_id: m._id,
+		rid: m.rid,
+		msg: m.msg,
+		u: { ...m.u },
+		ts: m.ts,
+		_updatedAt: m._updatedAt,
+		urls: [],
+		mentions: [],
+		channels: [],
+	};
+	for (const k of [
+		'tmid',
+		't',
+		'alias',
+		'avatar',
+		'emoji',
+		'attachments',
+		'blocks',
+		'customFields',
+		'groupable',
+		'editedAt',
+		'editedBy',
+	] as const) {
 		if (m[k] !== undefined) out[k] = m[k];
 	}
 	return out;
@@ -147,7 +169,11 @@ function userFromParams(ctx: RouteContext, p: Record<string, unknown>): WUser {
 /** A private group the caller may see: a member, or an admin of rooms. */
 function groupFromParams(ctx: RouteContext, p: Record<string, unknown>): WRoom {
 	const room =
-		typeof p.roomId === 'string' ? ctx.world.findRoomById(p.roomId) : typeof p.roomName === 'string' ? ctx.world.findRoomByName(p.roomName) : undefined;
+		typeof p.roomId === 'string'
+			? ctx.world.findRoomById(p.roomId)
+			: typeof p.roomName === 'string'
+				? ctx.world.findRoomByName(p.roomName)
+				: undefined;
 	if (!p.roomId && !p.roomName) throw badRequest('The parameter "roomId" or "roomName" is required', 'error-room-param-not-provided');
 	const me = caller(ctx);
 	if (!room || room.t !== 'p' || (!room.members.includes(me._id) && !ctx.world.hasPermission(me._id, 'view-room-administration'))) {
@@ -158,8 +184,13 @@ function groupFromParams(ctx: RouteContext, p: Record<string, unknown>): WRoom {
 
 function channelFromParams(ctx: RouteContext, p: Record<string, unknown>): WRoom {
 	const room =
-		typeof p.roomId === 'string' ? ctx.world.findRoomById(p.roomId) : typeof p.roomName === 'string' ? ctx.world.findRoomByName(p.roomName) : undefined;
-	if (!room || room.t !== 'c') throw badRequest('The required "roomId" or "roomName" param provided does not match any channel', 'error-room-not-found');
+		typeof p.roomId === 'string'
+			? ctx.world.findRoomById(p.roomId)
+			: typeof p.roomName === 'string'
+				? ctx.world.findRoomByName(p.roomName)
+				: undefined;
+	if (!room || room.t !== 'c')
+		throw badRequest('The required "roomId" or "roomName" param provided does not match any channel', 'error-room-not-found');
 	return room;
 }
 
@@ -169,7 +200,9 @@ function roomMembersPage(ctx: RouteContext, room: WRoom): Record<string, unknown
 		.map((id) => ctx.world.findUserById(id))
 		.filter((u): u is WUser => !!u)
 		.sort((a, b) => a.username.localeCompare(b.username));
-	const members = all.slice(offset, offset + count).map((u) => ({ _id: u._id, username: u.username, name: u.name, status: 'offline', _updatedAt: u._updatedAt }));
+	const members = all
+		.slice(offset, offset + count)
+		.map((u) => ({ _id: u._id, username: u.username, name: u.name, status: 'offline', _updatedAt: u._updatedAt }));
 	return { members, count: members.length, offset, total: all.length };
 }
 
@@ -211,7 +244,12 @@ function queryFilter(raw: string | undefined): (doc: Record<string, unknown>) =>
 }
 
 export function v1Routes(): Route[] {
-	const r = (method: string, path: string, handler: Route['handler'], auth = true): Route => ({ method, path: `/api/v1/${path}`, auth, handler });
+	const r = (method: string, path: string, handler: Route['handler'], auth = true): Route => ({
+		method,
+		path: `/api/v1/${path}`,
+		auth,
+		handler,
+	});
 	return [
 		r(
 			'POST',
@@ -237,7 +275,8 @@ export function v1Routes(): Route[] {
 		r('GET', 'users.info', (ctx) => {
 			const q = ctx.req.query;
 			const u = q.userId ? ctx.world.findUserById(q.userId) : q.username ? ctx.world.findUserByUsername(q.username) : undefined;
-			if (!q.userId && !q.username) throw badRequest('The required "userId" or "username" param was not provided', 'error-user-param-not-provided');
+			if (!q.userId && !q.username)
+				throw badRequest('The required "userId" or "username" param was not provided', 'error-user-param-not-provided');
 			if (!u) throw badRequest('User not found.', 'error-invalid-user');
 			const full = u._id === caller(ctx)._id || ctx.world.hasPermission(caller(ctx)._id, 'view-full-other-user-info');
 			return shaped<'GET', '/v1/users.info'>({ user: serializeUser(u, full) });
@@ -295,7 +334,8 @@ export function v1Routes(): Route[] {
 			const p = validate(obj(ctx.req.body), isUsersSetAvatarProps as Validator);
 			const target = p.userId || p.username ? userFromParams(ctx, p) : caller(ctx);
 			if (target._id !== caller(ctx)._id) need(ctx, 'edit-other-user-avatar');
-			if (typeof p.avatarUrl !== 'string' || !/^https?:\/\//.test(p.avatarUrl)) throw badRequest('Invalid avatar URL', 'error-avatar-invalid-url');
+			if (typeof p.avatarUrl !== 'string' || !/^https?:\/\//.test(p.avatarUrl))
+				throw badRequest('Invalid avatar URL', 'error-avatar-invalid-url');
 			ctx.world.setAvatar(target._id, p.avatarUrl);
 			return {};
 		}),
@@ -342,7 +382,10 @@ export function v1Routes(): Route[] {
 				memberUsernames: (p.members as string[] | undefined) ?? [],
 				readOnly: p.readOnly as boolean | undefined,
 				customFields: p.customFields as Record<string, unknown> | undefined,
-				topic: typeof (p.extraData as Record<string, unknown> | undefined)?.topic === 'string' ? String((p.extraData as Record<string, unknown>).topic) : undefined,
+				topic:
+					typeof (p.extraData as Record<string, unknown> | undefined)?.topic === 'string'
+						? String((p.extraData as Record<string, unknown>).topic)
+						: undefined,
 			});
 			return shaped<'POST', '/v1/groups.create'>({ group: serializeRoom(room) });
 		}),
@@ -360,13 +403,18 @@ export function v1Routes(): Route[] {
 		}),
 		r('GET', 'groups.moderators', (ctx) => {
 			const room = groupFromParams(ctx, ctx.req.query);
-			return shaped<'GET', '/v1/groups.moderators'>({ moderators: ctx.world.usersInRole('moderator', room._id).map((u) => ({ _id: u._id, username: u.username, name: u.name })) });
+			return shaped<'GET', '/v1/groups.moderators'>({
+				moderators: ctx.world.usersInRole('moderator', room._id).map((u) => ({ _id: u._id, username: u.username, name: u.name })),
+			});
 		}),
 		r('GET', 'groups.listAll', (ctx) => {
 			need(ctx, 'view-room-administration');
 			const { offset, count } = paging(ctx.req.query);
 			const filter = queryFilter(ctx.req.query.query);
-			const all = [...ctx.world.rooms.values()].filter((room) => room.t === 'p').map(serializeRoom).filter(filter);
+			const all = [...ctx.world.rooms.values()]
+				.filter((room) => room.t === 'p')
+				.map(serializeRoom)
+				.filter(filter);
 			const groups = all.slice(offset, offset + count);
 			return { groups, count: groups.length, offset, total: all.length };
 		}),
@@ -376,9 +424,13 @@ export function v1Routes(): Route[] {
 			const p = validate(obj(ctx.req.body), isGroupsInviteProps as Validator);
 			const room = groupFromParams(ctx, p);
 			const me = caller(ctx);
-			const allowed = ctx.world.hasPermission(me._id, 'add-user-to-any-p-room') || (room.members.includes(me._id) && ctx.world.hasPermission(me._id, 'add-user-to-joined-room', room._id));
+			const allowed =
+				ctx.world.hasPermission(me._id, 'add-user-to-any-p-room') ||
+				(room.members.includes(me._id) && ctx.world.hasPermission(me._id, 'add-user-to-joined-room', room._id));
 			if (!allowed) throw forbidden();
-			const users = Array.isArray(p.userIds) ? (p.userIds as string[]).map((id) => userFromParams(ctx, { userId: id })) : [userFromParams(ctx, p)];
+			const users = Array.isArray(p.userIds)
+				? (p.userIds as string[]).map((id) => userFromParams(ctx, { userId: id }))
+				: [userFromParams(ctx, p)];
 			for (const u of users) ctx.world.addMember(room._id, u._id);
 			return { group: serializeRoom(room) };
 		}),
@@ -451,7 +503,8 @@ export function v1Routes(): Route[] {
 				if (room.t === 'c') ctx.world.addMember(room._id, me._id);
 				else throw badRequest('You must join to view messages in this channel', 'error-not-allowed');
 			}
-			if (room.ro && !ctx.world.hasPermission(me._id, 'post-readonly', room._id)) throw badRequest('You can not post in a read only room', 'error-not-allowed');
+			if (room.ro && !ctx.world.hasPermission(me._id, 'post-readonly', room._id))
+				throw badRequest('You can not post in a read only room', 'error-not-allowed');
 			const msg = ctx.world.postMessage({
 				rid: room._id,
 				userId: me._id,
@@ -469,7 +522,8 @@ export function v1Routes(): Route[] {
 		r('POST', 'chat.update', (ctx) => {
 			const p = validate(obj(ctx.req.body), isChatUpdateProps as Validator);
 			const msg = ctx.world.messages.get(String(p.msgId));
-			if (!msg || msg.rid !== p.roomId) throw badRequest('No message found with the id of "' + String(p.msgId) + '".', 'error-invalid-message');
+			if (!msg || msg.rid !== p.roomId)
+				throw badRequest('No message found with the id of "' + String(p.msgId) + '".', 'error-invalid-message');
 			if (msg.u._id !== caller(ctx)._id) need(ctx, 'edit-room', msg.rid);
 			const updated = ctx.world.updateMessage(msg._id, String(p.text), caller(ctx)._id);
 			ctx.sandbox.fireMessageEvent('updated', msg._id, ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']));
@@ -478,16 +532,24 @@ export function v1Routes(): Route[] {
 		r('POST', 'chat.delete', (ctx) => {
 			const p = validate(obj(ctx.req.body), isChatDeleteProps as Validator);
 			const msg = ctx.world.messages.get(String(p.msgId));
-			if (!msg || msg.rid !== p.roomId) throw badRequest(`No message found with the id of "${String(p.msgId)}".`, 'error-invalid-message');
+			if (!msg || msg.rid !== p.roomId)
+				throw badRequest(`No message found with the id of "${String(p.msgId)}".`, 'error-invalid-message');
 			if (msg.u._id !== caller(ctx)._id) need(ctx, 'edit-room', msg.rid);
 			const snapshot = ctx.service.toAppMessage(msg);
 			ctx.world.deleteMessage(msg._id);
-			ctx.sandbox.fireMessageEvent('deleted', msg._id, ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']), snapshot, caller(ctx)._id);
+			ctx.sandbox.fireMessageEvent(
+				'deleted',
+				msg._id,
+				ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']),
+				snapshot,
+				caller(ctx)._id,
+			);
 			return { _id: msg._id, ts: Date.now(), message: { _id: msg._id, rid: msg.rid, u: msg.u } };
 		}),
 		r('POST', 'commands.run', async (ctx) => {
 			const p = obj(ctx.req.body);
-			if (typeof p.command !== 'string' || typeof p.roomId !== 'string') throw badRequest('The parameters "command" and "roomId" are required', 'error-invalid-params');
+			if (typeof p.command !== 'string' || typeof p.roomId !== 'string')
+				throw badRequest('The parameters "command" and "roomId" are required', 'error-invalid-params');
 			const inst = ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']);
 			const cmd = ctx.service.commandsOf(inst.index).get(p.command.toLowerCase());
 			if (!cmd || !cmd.enabled) throw badRequest('The command provided does not exist (or is disabled).', 'error-invalid-command');
@@ -495,13 +557,27 @@ export function v1Routes(): Route[] {
 			const me = caller(ctx);
 			if (!room || (!room.members.includes(me._id) && room.t !== 'c')) throw badRequest('Invalid room', 'error-invalid-room');
 			const params = typeof p.params === 'string' ? p.params.split(/\s+/).filter((x) => x.length > 0) : [];
-			await inst.engine.executeCommand(cmd.command, me._id, room._id, params, p.tmid as string | undefined, p.triggerId as string | undefined);
+			await inst.engine.executeCommand(
+				cmd.command,
+				me._id,
+				room._id,
+				params,
+				p.tmid as string | undefined,
+				p.triggerId as string | undefined,
+			);
 			return {};
 		}),
 
 		// ---------------------------------------------------------------- roles
 		r('GET', 'roles.list', (ctx) => ({
-			roles: [...ctx.world.roles.values()].map((role) => ({ _id: role._id, name: role.name, scope: role.scope, description: role.description, protected: role.protected, mandatory2fa: role.mandatory2fa })),
+			roles: [...ctx.world.roles.values()].map((role) => ({
+				_id: role._id,
+				name: role.name,
+				scope: role.scope,
+				description: role.description,
+				protected: role.protected,
+				mandatory2fa: role.mandatory2fa,
+			})),
 		})),
 		r('POST', 'roles.addUserToRole', (ctx) => {
 			const p = validate(obj(ctx.req.body), isRoleAddUserToRoleProps as Validator);
@@ -509,9 +585,12 @@ export function v1Routes(): Route[] {
 			const role = ctx.world.findRole(typeof p.roleId === 'string' ? p.roleId : '');
 			if (!role) throw badRequest('Role not found', 'error-role-not-found');
 			const user = userFromParams(ctx, p);
-			if (role.scope === 'Users' && user.roles.includes(role.name)) throw badRequest(`User already has the role`, 'error-user-already-in-role');
+			if (role.scope === 'Users' && user.roles.includes(role.name))
+				throw badRequest(`User already has the role`, 'error-user-already-in-role');
 			ctx.world.addUserToRole(role.name, user._id, p.roomId as string | undefined);
-			return { role: { _id: role._id, name: role.name, scope: role.scope, description: role.description, protected: role.protected } };
+			return {
+				role: { _id: role._id, name: role.name, scope: role.scope, description: role.description, protected: role.protected },
+			};
 		}),
 		r('POST', 'roles.removeUserFromRole', (ctx) => {
 			const p = validate(obj(ctx.req.body), isRoleRemoveUserFromRoleProps as Validator);
@@ -520,7 +599,9 @@ export function v1Routes(): Route[] {
 			if (!role) throw badRequest('Role not found', 'error-role-not-found');
 			const user = userFromParams(ctx, p);
 			ctx.world.removeUserFromRole(role.name, user._id, p.scope as string | undefined);
-			return { role: { _id: role._id, name: role.name, scope: role.scope, description: role.description, protected: role.protected } };
+			return {
+				role: { _id: role._id, name: role.name, scope: role.scope, description: role.description, protected: role.protected },
+			};
 		}),
 		r('GET', 'roles.getUsersInRole', (ctx) => {
 			need(ctx, 'access-permissions');
@@ -529,7 +610,10 @@ export function v1Routes(): Route[] {
 			if (!role) throw badRequest('Role not found', 'error-invalid-roleId');
 			const { offset, count } = paging(q);
 			const all = ctx.world.usersInRole(role.name, q.roomId);
-			return shaped<'GET', '/v1/roles.getUsersInRole'>({ users: all.slice(offset, offset + count).map((u) => serializeUser(u, true)), total: all.length });
+			return shaped<'GET', '/v1/roles.getUsersInRole'>({
+				users: all.slice(offset, offset + count).map((u) => serializeUser(u, true)),
+				total: all.length,
+			});
 		}),
 	].map((route) => ({ ...route, handler: wrapWorldErrors(route.handler) }));
 }

@@ -212,7 +212,10 @@ export class WorldService {
 	}
 
 	/** The engine creates app users (type app/bot) through this; regular users cannot be created by apps. */
-	createAppUser(data: { username?: string; name?: string; roles?: string[]; type?: string; appId?: string; email?: string }, appId: string): string {
+	createAppUser(
+		data: { username?: string; name?: string; roles?: string[]; type?: string; appId?: string; email?: string },
+		appId: string,
+	): string {
 		const type = data.type === 'bot' ? 'bot' : 'app';
 		const user = this.world.createUser({
 			username: String(data.username ?? `${appId}.bot`),
@@ -267,7 +270,8 @@ export class WorldService {
 		const ids = usernames.map((n) => this.world.findUserByUsername(n)?._id);
 		if (ids.some((id) => !id)) return undefined;
 		for (const r of this.world.rooms.values()) {
-			if (r.t === 'd' && r.members.length === ids.length && ids.every((id) => r.members.includes(id as string))) return this.toAppRoom(r);
+			if (r.t === 'd' && r.members.length === ids.length && ids.every((id) => r.members.includes(id as string)))
+				return this.toAppRoom(r);
 		}
 		return undefined;
 	}
@@ -290,8 +294,20 @@ export class WorldService {
 	}
 
 	/** RoomBridge.create: the app's room, with its creator as owner and the given members. */
-	createRoomByApp(room: { type: string; slugifiedName?: string; displayName?: string; creator: { id: string }; isReadOnly?: boolean; description?: string; customFields?: Record<string, unknown> }, members: string[]): string {
-		if (room.type !== 'c' && room.type !== 'p' && room.type !== 'd') throw new WorldError('error-invalid-room-type', `Invalid room type ${room.type}`);
+	createRoomByApp(
+		room: {
+			type: string;
+			slugifiedName?: string;
+			displayName?: string;
+			creator: { id: string };
+			isReadOnly?: boolean;
+			description?: string;
+			customFields?: Record<string, unknown>;
+		},
+		members: string[],
+	): string {
+		if (room.type !== 'c' && room.type !== 'p' && room.type !== 'd')
+			throw new WorldError('error-invalid-room-type', `Invalid room type ${room.type}`);
 		const name = room.type === 'd' ? randomId() : String(room.slugifiedName ?? room.displayName ?? '');
 		const r = this.world.createRoom({
 			name,
@@ -306,7 +322,17 @@ export class WorldService {
 		return r._id;
 	}
 
-	updateRoomByApp(room: { id: string; slugifiedName?: string; displayName?: string; isReadOnly?: boolean; description?: string; customFields?: Record<string, unknown> }, members: string[]): void {
+	updateRoomByApp(
+		room: {
+			id: string;
+			slugifiedName?: string;
+			displayName?: string;
+			isReadOnly?: boolean;
+			description?: string;
+			customFields?: Record<string, unknown>;
+		},
+		members: string[],
+	): void {
 		this.world.updateRoom(room.id, {
 			name: room.slugifiedName,
 			fname: room.displayName,
@@ -400,7 +426,13 @@ export class WorldService {
 	}
 
 	notifyUser(userId: string, message: { room?: { id: string }; text?: string; blocks?: unknown[] }, appId: string): void {
-		const notice = { userId, roomId: message.room?.id ?? '', text: message.text ?? '', ts: new Date(), appId } as (typeof this.world.ephemeral)[number];
+		const notice = {
+			userId,
+			roomId: message.room?.id ?? '',
+			text: message.text ?? '',
+			ts: new Date(),
+			appId,
+		} as (typeof this.world.ephemeral)[number];
 		if (message.blocks) notice.blocks = message.blocks;
 		this.world.ephemeral.push(notice);
 	}
@@ -418,19 +450,36 @@ export class WorldService {
 
 	role(idOrName: string): Record<string, unknown> | null {
 		const r = this.world.findRole(idOrName);
-		return r ? { id: r._id, name: r.name, description: r.description, scope: r.scope, protected: r.protected, mandatory2fa: r.mandatory2fa } : null;
+		return r
+			? { id: r._id, name: r.name, description: r.description, scope: r.scope, protected: r.protected, mandatory2fa: r.mandatory2fa }
+			: null;
 	}
 
 	customRoles(): Record<string, unknown>[] {
 		return [...this.world.roles.values()]
 			.filter((r) => !r.protected)
-			.map((r) => ({ id: r._id, name: r.name, description: r.description, scope: r.scope, protected: r.protected, mandatory2fa: r.mandatory2fa }));
+			.map((r) => ({
+				id: r._id,
+				name: r.name,
+				description: r.description,
+				scope: r.scope,
+				protected: r.protected,
+				mandatory2fa: r.mandatory2fa,
+			}));
 	}
 
 	serverSetting(id: string): Record<string, unknown> | undefined {
 		if (!this.world.serverSettings.has(id)) return undefined;
 		const value = this.world.serverSettings.get(id);
-		return { id, type: typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'int' : 'string', value, packageValue: value, required: false, public: true, i18nLabel: id };
+		return {
+			id,
+			type: typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'int' : 'string',
+			value,
+			packageValue: value,
+			required: false,
+			public: true,
+			i18nLabel: id,
+		};
 	}
 
 	serverSettings(): Record<string, unknown>[] {
@@ -477,7 +526,12 @@ export class WorldService {
 	persistenceUpdate(appId: string, id: string, data: unknown, upsert: boolean): string {
 		return this.world.persistenceUpdate(appId, id, data, upsert);
 	}
-	persistenceUpdateByAssociations(appId: string, associations: Array<{ model: string; id: string }>, data: unknown, upsert: boolean): string {
+	persistenceUpdateByAssociations(
+		appId: string,
+		associations: Array<{ model: string; id: string }>,
+		data: unknown,
+		upsert: boolean,
+	): string {
 		return this.world.persistenceUpdateByAssociations(appId, associations, data, upsert);
 	}
 	persistencePurge(appId: string): void {
@@ -496,9 +550,19 @@ export class WorldService {
 			const s = p.startupSetting;
 			if (!s) continue;
 			if (s.type === 'recurring') {
-				ids.push(this.world.scheduleRecurring(appId, p.id, s.interval as string | number, Boolean(s.skipImmediate), s.data as Record<string, unknown> | undefined));
+				ids.push(
+					this.world.scheduleRecurring(
+						appId,
+						p.id,
+						s.interval as string | number,
+						Boolean(s.skipImmediate),
+						s.data as Record<string, unknown> | undefined,
+					),
+				);
 			} else if (s.type === 'onetime') {
-				ids.push(this.world.scheduleOnce(appId, p.id, parseWhen(s.when as string | Date), s.data as Record<string, unknown> | undefined));
+				ids.push(
+					this.world.scheduleOnce(appId, p.id, parseWhen(s.when as string | Date), s.data as Record<string, unknown> | undefined),
+				);
 			}
 		}
 		return ids;
@@ -508,7 +572,10 @@ export class WorldService {
 		return this.world.scheduleOnce(appId, job.id, parseWhen(job.when), job.data);
 	}
 
-	scheduleRecurring(appId: string, job: { id: string; interval: string | number; skipImmediate?: boolean; data?: Record<string, unknown> }): string {
+	scheduleRecurring(
+		appId: string,
+		job: { id: string; interval: string | number; skipImmediate?: boolean; data?: Record<string, unknown> },
+	): string {
 		return this.world.scheduleRecurring(appId, job.id, job.interval, Boolean(job.skipImmediate), job.data);
 	}
 

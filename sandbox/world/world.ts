@@ -150,7 +150,14 @@ export class World {
 
 	constructor() {
 		for (const r of DEFAULT_ROLES) {
-			this.roles.set(r.name, { _id: r.name, name: r.name, scope: r.scope, description: r.description, protected: true, mandatory2fa: false });
+			this.roles.set(r.name, {
+				_id: r.name,
+				name: r.name,
+				scope: r.scope,
+				description: r.description,
+				protected: true,
+				mandatory2fa: false,
+			});
 		}
 		for (const [perm, roles] of Object.entries(DEFAULT_PERMISSIONS)) this.permissions.set(perm, new Set(roles));
 		this.serverSettings.set('Site_Url', 'http://localhost:3000');
@@ -163,7 +170,10 @@ export class World {
 	createUser(input: CreateUserInput): WUser {
 		const username = String(input.username ?? '').trim();
 		if (!username || !NAME_PATTERN.test(username)) {
-			throw new WorldError('error-invalid-username', `${username} is not a valid username, use only letters, numbers, dots, hyphens and underscores`);
+			throw new WorldError(
+				'error-invalid-username',
+				`${username} is not a valid username, use only letters, numbers, dots, hyphens and underscores`,
+			);
 		}
 		if (this.findUserByUsername(username)) {
 			throw new WorldError('error-field-unavailable', `${username} is already in use :(`, 400, { field: 'username' });
@@ -201,7 +211,8 @@ export class World {
 	updateUser(userId: string, data: UpdateUserInput): WUser {
 		const user = this.requireUser(userId);
 		if (data.username !== undefined && data.username !== user.username) {
-			if (!NAME_PATTERN.test(data.username)) throw new WorldError('error-invalid-username', `${data.username} is not a valid username`);
+			if (!NAME_PATTERN.test(data.username))
+				throw new WorldError('error-invalid-username', `${data.username} is not a valid username`);
 			const other = this.findUserByUsername(data.username);
 			if (other && other._id !== userId) throw new WorldError('error-field-unavailable', `${data.username} is already in use :(`);
 			user.username = data.username;
@@ -480,7 +491,8 @@ export class World {
 		const room = this.requireRoom(roomId);
 		if (data.name !== undefined && data.name !== room.name) {
 			if (!NAME_PATTERN.test(data.name)) throw new WorldError('error-invalid-room-name', `${data.name} is not a valid room name`);
-			if (this.findRoomByName(data.name)) throw new WorldError('error-duplicate-channel-name', `A channel with name '${data.name}' exists`);
+			if (this.findRoomByName(data.name))
+				throw new WorldError('error-duplicate-channel-name', `A channel with name '${data.name}' exists`);
 			room.name = data.name;
 		}
 		if (data.fname !== undefined) room.fname = data.fname;
@@ -638,7 +650,8 @@ export class World {
 
 	/** The app's records holding every association, in insertion order; an indexed lookup, not a scan. */
 	persistenceFind(appId: string, associations: Array<{ model: string; id: string }>): PersistenceRecord[] {
-		const matches = (rec: PersistenceRecord) => rec.appId === appId && associations.every((a) => rec.associations.some((b) => b.model === a.model && b.id === a.id));
+		const matches = (rec: PersistenceRecord) =>
+			rec.appId === appId && associations.every((a) => rec.associations.some((b) => b.model === a.model && b.id === a.id));
 		if (associations.length === 0) return [...this.persistence.values()].filter(matches);
 		let smallest: Set<string> | undefined;
 		for (const a of associations) {
@@ -684,7 +697,12 @@ export class World {
 	}
 
 	/** Updates the first record holding all associations (MongoDB update without multi), or inserts. */
-	persistenceUpdateByAssociations(appId: string, associations: Array<{ model: string; id: string }>, data: unknown, upsert: boolean): string {
+	persistenceUpdateByAssociations(
+		appId: string,
+		associations: Array<{ model: string; id: string }>,
+		data: unknown,
+		upsert: boolean,
+	): string {
 		const [first] = this.persistenceFind(appId, associations);
 		if (first) {
 			first.data = clone(data);
@@ -713,7 +731,14 @@ export class World {
 	}
 
 	/** A recurring job is unique per processor (Agenda's `every` upserts by name). */
-	scheduleRecurring(appId: string, processorId: string, interval: string | number, skipImmediate: boolean, data?: Record<string, unknown>, now = Date.now()): string {
+	scheduleRecurring(
+		appId: string,
+		processorId: string,
+		interval: string | number,
+		skipImmediate: boolean,
+		data?: Record<string, unknown>,
+		now = Date.now(),
+	): string {
 		this.requireProcessor(appId, processorId);
 		const intervalMs = parseInterval(interval);
 		for (const job of this.jobs.values()) {
@@ -772,7 +797,13 @@ export class World {
 		this.restCalls.set(endpoint, (this.restCalls.get(endpoint) ?? 0) + 1);
 	}
 
-	rateLimitHit(endpoint: string, callerKey: string, bypass: boolean, count = true, now = Date.now()): { limited: false } | { limited: true; resetAt: number; limit: number } {
+	rateLimitHit(
+		endpoint: string,
+		callerKey: string,
+		bypass: boolean,
+		count = true,
+		now = Date.now(),
+	): { limited: false } | { limited: true; resetAt: number; limit: number } {
 		if (count) this.countRestCall(endpoint);
 		if (!this.rateLimit.enabled || bypass) return { limited: false };
 		const key = `${endpoint}|${callerKey}`;
@@ -814,11 +845,22 @@ export function parseInterval(interval: string | number): number {
 		if (!Number.isFinite(interval) || interval <= 0) throw new WorldError('error-invalid-interval', `Invalid interval ${interval}`);
 		return interval;
 	}
-	const m = /^\s*(?:every\s+)?(\d+(?:\.\d+)?)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?)\s*$/i.exec(interval);
+	const m = /^\s*(?:every\s+)?(\d+(?:\.\d+)?)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?)\s*$/i.exec(
+		interval,
+	);
 	if (!m) throw new WorldError('error-invalid-interval', `Unsupported interval "${interval}"`);
 	const n = m[1] ? Number(m[1]) : 1;
 	const unit = m[2].toLowerCase();
-	const factor = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : unit.startsWith('s') ? 1000 : unit.startsWith('m') ? 60_000 : unit.startsWith('h') ? 3_600_000 : 86_400_000;
+	const factor =
+		unit.startsWith('ms') || unit.startsWith('milli')
+			? 1
+			: unit.startsWith('s')
+				? 1000
+				: unit.startsWith('m')
+					? 60_000
+					: unit.startsWith('h')
+						? 3_600_000
+						: 86_400_000;
 	return n * factor;
 }
 

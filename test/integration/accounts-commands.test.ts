@@ -11,7 +11,12 @@ describe('accounts: mobile access, /integration log, whois and status', function
 	before(async () => {
 		h = await Harness.start();
 		roomId = h.createRoom('lobby', [], 'c');
-		const res = await h.app<{ userId: string; username: string }>('POST', 'sso/token', { externalId: 'ext-zoe', firstName: 'Zoe', lastName: 'Mobile', email: 'zoe.m@example.org' });
+		const res = await h.app<{ userId: string; username: string }>('POST', 'sso/token', {
+			externalId: 'ext-zoe',
+			firstName: 'Zoe',
+			lastName: 'Mobile',
+			email: 'zoe.m@example.org',
+		});
 		expect(res.status).to.equal(200);
 		zoe = res.body;
 		h.world.addMember(roomId, zoe.userId);
@@ -40,7 +45,10 @@ describe('accounts: mobile access, /integration log, whois and status', function
 		// Stored encrypted, never in clear.
 		for (const rec of h.world.persistence.values()) expect(JSON.stringify(rec.data)).to.not.include(password);
 		// SSO still works afterwards (the new credential is the one stored).
-		expect((await h.app('POST', 'sso/token', { externalId: 'ext-zoe', firstName: 'Zoe', lastName: 'Mobile', email: 'zoe.m@example.org' })).status).to.equal(200);
+		expect(
+			(await h.app('POST', 'sso/token', { externalId: 'ext-zoe', firstName: 'Zoe', lastName: 'Mobile', email: 'zoe.m@example.org' }))
+				.status,
+		).to.equal(200);
 	});
 
 	it('refuses when mobile access is off, and for accounts the integration does not manage', async () => {
@@ -59,7 +67,10 @@ describe('accounts: mobile access, /integration log, whois and status', function
 
 	it('shows who an account is with /integration whois, both ways', async () => {
 		await h.command(roomId, 'integration', `whois @${zoe.username}`);
-		await h.waitFor(() => notices(h.admin.userId).find((t) => t.includes('ext-zoe') && t.includes('created by the integration')), 'whois by username');
+		await h.waitFor(
+			() => notices(h.admin.userId).find((t) => t.includes('ext-zoe') && t.includes('created by the integration')),
+			'whois by username',
+		);
 		await h.command(roomId, 'integration', 'whois ext-zoe');
 		await h.waitFor(() => notices(h.admin.userId).filter((t) => t.includes(`@${zoe.username}`)).length >= 2, 'whois by external id');
 		await h.command(roomId, 'integration', 'whois nobody-here');

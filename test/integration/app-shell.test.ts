@@ -29,7 +29,10 @@ describe('app shell: admin command, OpenAPI, front door', function () {
 
 	it('lists the sub-commands for help and for an unknown sub-command', async () => {
 		await h.command(roomId, 'integration', 'frobnicate');
-		const text = await h.waitFor(() => noticesFor(h.admin.userId).find((t) => t.includes('frobnicate')), 'the unknown sub-command reply');
+		const text = await h.waitFor(
+			() => noticesFor(h.admin.userId).find((t) => t.includes('frobnicate')),
+			'the unknown sub-command reply',
+		);
 		expect(text).to.match(/Unknown sub-command/);
 		await h.waitFor(() => noticesFor(h.admin.userId).some((t) => t.includes('/integration status')), 'the help list');
 	});

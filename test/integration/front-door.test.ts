@@ -26,7 +26,13 @@ function jsonType(v: unknown): string {
 function hostile(valid: Record<string, unknown>): fc.Arbitrary<{ kind: string; raw: string }> {
 	const keys = Object.keys(valid);
 	const key = fc.constantFrom(...keys);
-	const wrongType = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+	const wrongType = fc.oneof(
+		fc.integer(),
+		fc.boolean(),
+		fc.constant(null),
+		fc.array(fc.integer(), { maxLength: 3 }),
+		fc.object({ maxDepth: 1 }),
+	);
 	// The engine's transport to the app (msgpack) refuses messages nested deeper than 100 levels,
 	// counting its own envelope (about 6 levels), before the app sees the request; Rocket.Chat fails
 	// those the same way. Within that depth the app must answer 400.
@@ -44,17 +50,26 @@ function hostile(valid: Record<string, unknown>): fc.Arbitrary<{ kind: string; r
 			return { kind: 'missing', raw: JSON.stringify(copy) };
 		}),
 		// An extra field.
-		fc.tuple(fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !keys.includes(k) && k !== '__proto__'), fc.jsonValue()).map(([k, v]) => ({
-			kind: 'extra',
-			raw: JSON.stringify({ ...valid, [k]: v as Json }),
-		})),
+		fc
+			.tuple(
+				fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !keys.includes(k) && k !== '__proto__'),
+				fc.jsonValue(),
+			)
+			.map(([k, v]) => ({
+				kind: 'extra',
+				raw: JSON.stringify({ ...valid, [k]: v as Json }),
+			})),
 		// Huge strings.
-		fc.tuple(key, fc.integer({ min: 5_000, max: 200_000 })).map(([k, n]) => ({ kind: 'huge', raw: JSON.stringify({ ...valid, [k]: 'x'.repeat(n) }) })),
+		fc
+			.tuple(key, fc.integer({ min: 5_000, max: 200_000 }))
+			.map(([k, n]) => ({ kind: 'huge', raw: JSON.stringify({ ...valid, [k]: 'x'.repeat(n) }) })),
 		// Deep nesting in a field and as the whole body.
 		fc.tuple(key, deep).map(([k, d]) => ({ kind: 'deep', raw: JSON.stringify({ ...valid }).replace(/}$/, `,"${k}_deep":${d}}`) })),
 		deep.map((d) => ({ kind: 'deep-body', raw: d })),
 		// Not an object, or not JSON at all.
-		fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.array(fc.jsonValue(), { maxLength: 3 })).map((v) => ({ kind: 'not-object', raw: JSON.stringify(v) })),
+		fc
+			.oneof(fc.integer(), fc.string(), fc.constant(null), fc.array(fc.jsonValue(), { maxLength: 3 }))
+			.map((v) => ({ kind: 'not-object', raw: JSON.stringify(v) })),
 		fc.string({ minLength: 1, maxLength: 50 }).map((s) => ({ kind: 'malformed', raw: `{${s}` })),
 	);
 }
@@ -101,7 +116,12 @@ describe('external API front door', function () {
 	});
 
 	it('answers 1,000 hostile bodies per endpoint with 4xx only, and changes nothing', async () => {
-		const doc = await h.app<{ paths: Record<string, Record<string, { operationId: string; requestBody?: unknown }>> }>('GET', 'openapi.json', undefined, { key: null });
+		const doc = await h.app<{ paths: Record<string, Record<string, { operationId: string; requestBody?: unknown }>> }>(
+			'GET',
+			'openapi.json',
+			undefined,
+			{ key: null },
+		);
 		const operations: Array<{ path: string; method: string; id: string }> = [];
 		for (const [path, item] of Object.entries(doc.body.paths)) {
 			for (const [method, op] of Object.entries(item)) if (op.requestBody) operations.push({ path, method, id: op.operationId });
@@ -120,10 +140,14 @@ describe('external API front door', function () {
 				const results = await Promise.all(batch.map((s) => h.app(op.method.toUpperCase(), path, undefined, { raw: s.raw })));
 				results.forEach((r, j) => {
 					statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-					if (r.status < 400 || r.status >= 500) throw new Error(`${op.id}: ${batch[j].kind} body answered ${r.status}: ${batch[j].raw.slice(0, 200)}`);
+					if (r.status < 400 || r.status >= 500)
+						throw new Error(`${op.id}: ${batch[j].kind} body answered ${r.status}: ${batch[j].raw.slice(0, 200)}`);
 				});
 			}
-			expect([...statuses.keys()].every((s) => s === 400 || s === 413), `${op.id} statuses ${JSON.stringify([...statuses])}`).to.equal(true);
+			expect(
+				[...statuses.keys()].every((s) => s === 400 || s === 413),
+				`${op.id} statuses ${JSON.stringify([...statuses])}`,
+			).to.equal(true);
 			expect({ persisted: persisted(), users: users(), rooms: h.world.rooms.size }, op.id).to.deep.equal(before);
 		}
 	});
@@ -137,7 +161,12 @@ describe('external API front door', function () {
 	});
 
 	it('names the offending fields in a 400', async () => {
-		const res = await h.app<{ error: string; details: Array<{ field: string }> }>('POST', 'sso/token', { externalId: '', firstName: 3, email: 'nope', extra: 1 });
+		const res = await h.app<{ error: string; details: Array<{ field: string }> }>('POST', 'sso/token', {
+			externalId: '',
+			firstName: 3,
+			email: 'nope',
+			extra: 1,
+		});
 		expect(res.status).to.equal(400);
 		expect(res.body.error).to.equal('invalid-request');
 		const fields = res.body.details.map((d) => d.field);

@@ -55,7 +55,11 @@ export class Harness {
 	}
 
 	/** A raw HTTP call to the sandbox. */
-	async http<T = Record<string, unknown>>(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<HttpResult<T>> {
+	async http<T = Record<string, unknown>>(
+		method: string,
+		path: string,
+		options: { body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+	): Promise<HttpResult<T>> {
 		const headers: Record<string, string> = { ...(options.headers ?? {}) };
 		let body: string | undefined = options.raw;
 		if (options.body !== undefined) {
@@ -74,10 +78,19 @@ export class Harness {
 	}
 
 	/** A Rocket.Chat REST call (`/api/v1/<endpoint>`) as the given user (the admin by default). */
-	async rest<T = Record<string, unknown>>(method: 'GET' | 'POST', endpoint: string, params?: Record<string, unknown>, as: Credentials | null = this.admin): Promise<HttpResult<T>> {
+	async rest<T = Record<string, unknown>>(
+		method: 'GET' | 'POST',
+		endpoint: string,
+		params?: Record<string, unknown>,
+		as: Credentials | null = this.admin,
+	): Promise<HttpResult<T>> {
 		const headers: Record<string, string> = as ? { 'X-User-Id': as.userId, 'X-Auth-Token': as.authToken } : {};
 		if (method === 'GET') {
-			const search = params ? new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])) : undefined;
+			const search = params
+				? new URLSearchParams(
+						Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+					)
+				: undefined;
 			const qs = search ? `?${search.toString()}` : '';
 			return this.http<T>('GET', `/api/v1/${endpoint}${qs}`, { headers });
 		}
@@ -85,7 +98,12 @@ export class Harness {
 	}
 
 	/** Calls one of the app's endpoints with the configured API key (or the one given; null for none). */
-	async app<T = Record<string, unknown>>(method: string, path: string, body?: unknown, options: { key?: string | null; instance?: number; raw?: string } = {}): Promise<HttpResult<T>> {
+	async app<T = Record<string, unknown>>(
+		method: string,
+		path: string,
+		body?: unknown,
+		options: { key?: string | null; instance?: number; raw?: string } = {},
+	): Promise<HttpResult<T>> {
 		const headers: Record<string, string> = {};
 		const key = options.key === undefined ? this.info.apiKey : options.key;
 		if (key !== null) headers.Authorization = `Bearer ${key}`;
@@ -94,7 +112,10 @@ export class Harness {
 	}
 
 	/** Creates a person with a password and logs them in. */
-	async createUser(username: string, extra: { name?: string; email?: string; roles?: string[] } = {}): Promise<{ userId: string; username: string; creds: Credentials }> {
+	async createUser(
+		username: string,
+		extra: { name?: string; email?: string; roles?: string[] } = {},
+	): Promise<{ userId: string; username: string; creds: Credentials }> {
 		const password = `pw-${username}-123456`;
 		const user = this.world.createUser({
 			username,

@@ -49,7 +49,8 @@ describe('sandbox: a probe app deployed with the official CLI', function () {
 		if (appDir) rmSync(appDir, { recursive: true, force: true });
 	});
 
-	const deploy = () => rcApps(['deploy', '--url', h.url, '--username', h.info.admin.username, '--password', h.info.admin.password], appDir);
+	const deploy = () =>
+		rcApps(['deploy', '--url', h.url, '--username', h.info.admin.username, '--password', h.info.admin.password], appDir);
 
 	it('installs through `rc-apps deploy`, then updates through it', async () => {
 		const first = await deploy();

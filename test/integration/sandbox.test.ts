@@ -27,7 +27,10 @@ describe('sandbox: Rocket.Chat stand-in with the packaged app', function () {
 		const display = before.body.settings.bot_display_name as { value?: unknown; packageValue?: unknown };
 		expect(display.value ?? display.packageValue).to.equal('Rocket Integration');
 
-		const post = await h.http('POST', `/api/apps/${h.appId}/settings`, { headers, body: { settings: [{ id: 'bot_display_name', value: 'Parish Bot' }] } });
+		const post = await h.http('POST', `/api/apps/${h.appId}/settings`, {
+			headers,
+			body: { settings: [{ id: 'bot_display_name', value: 'Parish Bot' }] },
+		});
 		expect(post.status).to.equal(200);
 		const after = await h.http<{ settings: Record<string, { value: unknown }> }>('GET', `/api/apps/${h.appId}/settings`, { headers });
 		expect(after.body.settings.bot_display_name.value).to.equal('Parish Bot');
@@ -36,7 +39,9 @@ describe('sandbox: Rocket.Chat stand-in with the packaged app', function () {
 
 	it('refuses the apps admin API to a non-admin', async () => {
 		const jane = await h.createUser('jane.admin.check');
-		const res = await h.http('GET', `/api/apps/${h.appId}/settings`, { headers: { 'X-User-Id': jane.userId, 'X-Auth-Token': jane.creds.authToken } });
+		const res = await h.http('GET', `/api/apps/${h.appId}/settings`, {
+			headers: { 'X-User-Id': jane.userId, 'X-Auth-Token': jane.creds.authToken },
+		});
 		expect(res.status).to.equal(403);
 		expect(res.body).to.include({ success: false });
 	});
@@ -55,7 +60,12 @@ describe('sandbox: Rocket.Chat stand-in with the packaged app', function () {
 		expect(created.status).to.equal(200);
 		expect(created.body.user.username).to.equal('zoe.obrien');
 
-		const dup = await h.rest('POST', 'users.create', { email: 'other@example.org', name: 'X', password: 'pw-123456789', username: 'zoe.obrien' });
+		const dup = await h.rest('POST', 'users.create', {
+			email: 'other@example.org',
+			name: 'X',
+			password: 'pw-123456789',
+			username: 'zoe.obrien',
+		});
 		expect(dup.status).to.equal(400);
 		expect(dup.body).to.include({ success: false, errorType: 'error-field-unavailable' });
 
@@ -63,13 +73,20 @@ describe('sandbox: Rocket.Chat stand-in with the packaged app', function () {
 		expect(invalid.status).to.equal(400);
 		expect(invalid.body).to.include({ success: false, errorType: 'invalid-params' });
 
-		const login = await h.http<{ data: { userId: string; authToken: string } }>('POST', '/api/v1/login', { body: { user: 'zoe.obrien', password: 'a-strong-password-1' } });
+		const login = await h.http<{ data: { userId: string; authToken: string } }>('POST', '/api/v1/login', {
+			body: { user: 'zoe.obrien', password: 'a-strong-password-1' },
+		});
 		expect(login.status).to.equal(200);
 		const zoe = login.body.data;
 		const me = await h.rest<{ username: string }>('GET', 'me', undefined, zoe);
 		expect(me.body.username).to.equal('zoe.obrien');
 
-		const forbidden = await h.rest('POST', 'users.create', { email: 'e@example.org', name: 'E', password: 'pw-123456789', username: 'eve' }, zoe);
+		const forbidden = await h.rest(
+			'POST',
+			'users.create',
+			{ email: 'e@example.org', name: 'E', password: 'pw-123456789', username: 'eve' },
+			zoe,
+		);
 		expect(forbidden.status).to.equal(403);
 		expect(forbidden.body).to.include({ success: false });
 	});
@@ -140,6 +157,9 @@ describe('sandbox: Rocket.Chat stand-in with the packaged app', function () {
 
 	it('answers 404 for unknown paths and 405 for wrong methods', async () => {
 		expect((await h.http('GET', '/api/v1/no.such.endpoint')).status).to.equal(404);
-		expect((await h.http('GET', '/api/v1/users.create', { headers: { 'X-User-Id': h.admin.userId, 'X-Auth-Token': h.admin.authToken } })).status).to.equal(405);
+		expect(
+			(await h.http('GET', '/api/v1/users.create', { headers: { 'X-User-Id': h.admin.userId, 'X-Auth-Token': h.admin.authToken } }))
+				.status,
+		).to.equal(405);
 	});
 });

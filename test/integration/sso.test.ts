@@ -30,11 +30,18 @@ describe('accounts: POST sso/token', function () {
 	});
 
 	it('provisions a new person and returns a token that logs them in', async () => {
-		const res = await h.app<TokenReply>('POST', 'sso/token', person('p-1', 'Zoë', "O'Brien", 'zoe@example.org', { photoUrl: 'https://img.example.org/zoe.png' }));
+		const res = await h.app<TokenReply>(
+			'POST',
+			'sso/token',
+			person('p-1', 'Zoë', "O'Brien", 'zoe@example.org', { photoUrl: 'https://img.example.org/zoe.png' }),
+		);
 		expect(res.status, JSON.stringify(res.body)).to.equal(200);
 		expect(res.body.username).to.equal('zoe.obrien');
 		expect(res.body.resumeUrl).to.equal(`${h.url}/home?resumeToken=${encodeURIComponent(res.body.loginToken)}`);
-		const me = await h.rest<{ username: string; emails: Array<{ address: string }> }>('GET', 'me', undefined, { userId: res.body.userId, authToken: res.body.loginToken });
+		const me = await h.rest<{ username: string; emails: Array<{ address: string }> }>('GET', 'me', undefined, {
+			userId: res.body.userId,
+			authToken: res.body.loginToken,
+		});
 		expect(me.status).to.equal(200);
 		expect(me.body.username).to.equal('zoe.obrien');
 		expect(me.body.emails[0].address).to.equal('zoe@example.org');
@@ -65,7 +72,12 @@ describe('accounts: POST sso/token', function () {
 	});
 
 	it('links an existing account that is clearly the same person instead of creating another', async () => {
-		const existing = h.world.createUser({ username: 'mary.jones', name: 'Mary Jones', email: 'mary@example.org', password: 'x-123456789' });
+		const existing = h.world.createUser({
+			username: 'mary.jones',
+			name: 'Mary Jones',
+			email: 'mary@example.org',
+			password: 'x-123456789',
+		});
 		const res = await h.app<TokenReply>('POST', 'sso/token', person('p-3', 'Mary', 'Jones', 'mary@example.org'));
 		expect(res.status, JSON.stringify(res.body)).to.equal(200);
 		expect(res.body.userId).to.equal(existing._id);
@@ -105,7 +117,11 @@ describe('accounts: POST sso/token', function () {
 		try {
 			const creates = () => h.world.restCalls.get('/api/v1/users.create') ?? 0;
 			const before = creates();
-			const res = await h.app<{ error: string; reference: string }>('POST', 'sso/token', person('p-6', 'Rita', 'Refused', 'rita@example.org'));
+			const res = await h.app<{ error: string; reference: string }>(
+				'POST',
+				'sso/token',
+				person('p-6', 'Rita', 'Refused', 'rita@example.org'),
+			);
 			expect(res.status).to.equal(502);
 			expect(res.body.error).to.equal('chat-server-error');
 			expect(res.body.reference).to.match(/^log-/);
@@ -113,7 +129,9 @@ describe('accounts: POST sso/token', function () {
 			expect(again.status).to.equal(502);
 			expect(again.body.reference).to.equal(res.body.reference);
 			expect(creates() - before).to.equal(1);
-			const entries = [...h.world.persistence.values()].map((r) => r.data as Record<string, unknown>).filter((d) => d.reference === res.body.reference && d.event);
+			const entries = [...h.world.persistence.values()]
+				.map((r) => r.data as Record<string, unknown>)
+				.filter((d) => d.reference === res.body.reference && d.event);
 			expect(entries).to.have.length(1);
 			expect(String(entries[0].message)).to.match(/users\.create: forbidden/);
 		} finally {

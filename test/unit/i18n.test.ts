@@ -15,7 +15,15 @@ const LANGUAGES = ['en', 'de', 'fr', 'es', 'pt-BR'] as const;
  * product names). Keep this list short: anything else identical to English is an untranslated copy.
  */
 // Command syntax and pure placeholder templates read the same in every language.
-const SAME_AS_ENGLISH_ALLOWED = new Set<string>(['API', 'URL', 'Chatbot', 'Rocket.Chat', 'Configuration', 'help | status | ...', '{setting}: {reason}']);
+const SAME_AS_ENGLISH_ALLOWED = new Set<string>([
+	'API',
+	'URL',
+	'Chatbot',
+	'Rocket.Chat',
+	'Configuration',
+	'help | status | ...',
+	'{setting}: {reason}',
+]);
 
 /** Placeholders the server interpolates (`__name__`) or that i18next understands (`{{name}}`). */
 function placeholders(text: string): string[] {

@@ -11,6 +11,8 @@ describe('log redaction', () => {
 	});
 
 	it('keeps ordinary messages as they are', () => {
-		expect(redact('users.create: bad-request (HTTP 400) [error-field-unavailable]')).to.equal('users.create: bad-request (HTTP 400) [error-field-unavailable]');
+		expect(redact('users.create: bad-request (HTTP 400) [error-field-unavailable]')).to.equal(
+			'users.create: bad-request (HTTP 400) [error-field-unavailable]',
+		);
 	});
 });

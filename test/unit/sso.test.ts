@@ -12,7 +12,10 @@ describe('sso decisions', () => {
 
 	it('answers account-inactive for an inactive person without asking the server during the cool-down', () => {
 		const record = { userId: 'u1', active: false, inactiveUntil: now + 1 };
-		expect(decideSso({ record, requestActive: true, selfRegistration: true, now })).to.deep.equal({ kind: 'inactive', checkServer: false });
+		expect(decideSso({ record, requestActive: true, selfRegistration: true, now })).to.deep.equal({
+			kind: 'inactive',
+			checkServer: false,
+		});
 		expect(decideSso({ requestActive: false, selfRegistration: true, now })).to.deep.equal({ kind: 'inactive', checkServer: false });
 	});
 
@@ -24,7 +27,10 @@ describe('sso decisions', () => {
 	it('does not hammer Rocket.Chat after a failure: the same reference during the cool-down', () => {
 		const record = { userId: 'u1', active: true };
 		const cooldown = { until: now + 60_000, reference: 'log-1' };
-		expect(decideSso({ record, cooldown, requestActive: true, selfRegistration: true, now })).to.deep.equal({ kind: 'cooling-down', reference: 'log-1' });
+		expect(decideSso({ record, cooldown, requestActive: true, selfRegistration: true, now })).to.deep.equal({
+			kind: 'cooling-down',
+			reference: 'log-1',
+		});
 		expect(decideSso({ record, cooldown, requestActive: true, selfRegistration: true, now: now + 60_001 }).kind).to.equal('token');
 		// Unknown people whose creation failed are not retried during the cool-down either.
 		expect(decideSso({ cooldown, requestActive: true, selfRegistration: true, now }).kind).to.equal('cooling-down');
