@@ -10,7 +10,7 @@ import { DeadLetterRepository } from '../adapters/persistence/DeadLetterReposito
 import { DeliveryStateRepository } from '../adapters/persistence/DeliveryStateRepository';
 import { OutboxRepository } from '../adapters/persistence/OutboxRepository';
 import { afterFailure } from '../core/history/backoff';
-import { holdsLease, LEASE_MS, mayTakeLease } from '../core/history/lease';
+import { holdsLease, LEASE_MS, mayTakeLease } from '../core/lease';
 import {
 	advanceCursor,
 	collectableBuckets,

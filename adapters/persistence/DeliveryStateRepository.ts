@@ -1,6 +1,6 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { Lease } from '../../core/history/lease';
+import { Lease } from '../../core/lease';
 import { DeliveryHealth } from '../../core/history/types';
 import { RecordStore } from './RecordStore';
 

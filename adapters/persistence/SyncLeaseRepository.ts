@@ -1,6 +1,6 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { SyncLease } from '../../core/sync/lease';
+import { Lease } from '../../core/lease';
 import { RecordStore } from './RecordStore';
 
 /**
@@ -8,17 +8,17 @@ import { RecordStore } from './RecordStore';
  * applying a plan; `sync-desired-lease` guards replacing the whole desired state (snapshots, the feed).
  */
 export class SyncLeaseRepository {
-	private readonly store: RecordStore<SyncLease>;
+	private readonly store: RecordStore<Lease>;
 
 	constructor(aggregate: 'sync-lease' | 'sync-desired-lease' = 'sync-lease') {
-		this.store = new RecordStore<SyncLease>(aggregate);
+		this.store = new RecordStore<Lease>(aggregate);
 	}
 
-	list(read: IPersistenceRead): Promise<SyncLease[]> {
+	list(read: IPersistenceRead): Promise<Lease[]> {
 		return this.store.list(read);
 	}
 
-	put(persis: IPersistence, lease: SyncLease): Promise<void> {
+	put(persis: IPersistence, lease: Lease): Promise<void> {
 		return this.store.put(persis, lease.owner, lease);
 	}
 

@@ -1,6 +1,6 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { holdsLease, mayTakeLease, SYNC_LEASE_MS } from '../../core/sync/lease';
+import { holdsLease, LEASE_MS, mayTakeLease } from '../../core/lease';
 import { SyncLeaseRepository } from '../persistence/SyncLeaseRepository';
 
 /** Runs `fn` over the items with at most `limit` calls in flight; results in input order. */
@@ -44,7 +44,7 @@ export async function takeLease(
 	now = Date.now(),
 ): Promise<boolean> {
 	if (!mayTakeLease(await repo.list(read), owner, now)) return false;
-	await repo.put(persis, { owner, until: now + SYNC_LEASE_MS });
+	await repo.put(persis, { owner, until: now + LEASE_MS });
 	if (holdsLease(await repo.list(read), owner, Date.now())) return true;
 	await repo.remove(persis, owner);
 	return false;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 
 import { afterFailure, HISTORY_BACKOFF, parseRetryAfter, retryDelayMs } from '../../../core/history/backoff';
-import { holdsLease, LEASE_MS, mayTakeLease, winningLease } from '../../../core/history/lease';
+import { holdsLease, LEASE_MS, mayTakeLease, winningLease } from '../../../core/lease';
 
 const T0 = 1_700_000_000_000;
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 import { accountAllocator } from '../../../core/sync/allocator';
 import { destructiveCounts, gate, safetyFloor, SAFETY_MINIMUM_COUNT, withinCounts } from '../../../core/sync/gate';
-import { holdsLease, mayTakeLease, winningLease } from '../../../core/sync/lease';
+import { holdsLease, mayTakeLease, winningLease } from '../../../core/lease';
 import { checkSafety, plan, planFingerprint } from '../../../core/sync';
 import { account, actualState, desiredState, person, room } from './fixtures';
 
