@@ -166,14 +166,15 @@ function userFromParams(ctx: RouteContext, p: Record<string, unknown>): WUser {
 	return u;
 }
 
+/** The room named by `roomId` or `roomName`, if any. */
+function roomFromParams(ctx: RouteContext, p: Record<string, unknown>): WRoom | undefined {
+	if (typeof p.roomId === 'string') return ctx.world.findRoomById(p.roomId);
+	return typeof p.roomName === 'string' ? ctx.world.findRoomByName(p.roomName) : undefined;
+}
+
 /** A private group the caller may see: a member, or an admin of rooms. */
 function groupFromParams(ctx: RouteContext, p: Record<string, unknown>): WRoom {
-	const room =
-		typeof p.roomId === 'string'
-			? ctx.world.findRoomById(p.roomId)
-			: typeof p.roomName === 'string'
-				? ctx.world.findRoomByName(p.roomName)
-				: undefined;
+	const room = roomFromParams(ctx, p);
 	if (!p.roomId && !p.roomName) throw badRequest('The parameter "roomId" or "roomName" is required', 'error-room-param-not-provided');
 	const me = caller(ctx);
 	if (!room || room.t !== 'p' || (!room.members.includes(me._id) && !ctx.world.hasPermission(me._id, 'view-room-administration'))) {
@@ -183,12 +184,7 @@ function groupFromParams(ctx: RouteContext, p: Record<string, unknown>): WRoom {
 }
 
 function channelFromParams(ctx: RouteContext, p: Record<string, unknown>): WRoom {
-	const room =
-		typeof p.roomId === 'string'
-			? ctx.world.findRoomById(p.roomId)
-			: typeof p.roomName === 'string'
-				? ctx.world.findRoomByName(p.roomName)
-				: undefined;
+	const room = roomFromParams(ctx, p);
 	if (!room || room.t !== 'c')
 		throw badRequest('The required "roomId" or "roomName" param provided does not match any channel', 'error-room-not-found');
 	return room;
