@@ -38,21 +38,8 @@ const fail = (msg) => {
 	process.exit(1);
 };
 
-/** What belongs to the app itself; everything else in the repository is tooling. */
-export const APP_SOURCES = [
-	'app.json',
-	'package.json',
-	'icon.png',
-	'i18n',
-	'RocketIntegrationApp.ts',
-	'settings',
-	'core',
-	'adapters',
-	'commands',
-	'handlers',
-	'endpoints',
-	'processors',
-];
+/** What belongs to the app itself (scripts/app-sources.json); everything else in the repository is tooling. */
+export const APP_SOURCES = JSON.parse(readFileSync(join(root, 'scripts', 'app-sources.json'), 'utf8'));
 
 const info = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8'));
 const mainFile = info.classFile.replace(/\.ts$/, '.js');
@@ -70,7 +57,15 @@ function sourcesDigest() {
 			for (const name of readdirSync(abs).sort()) walk(join(rel, name));
 		} else files.push(rel);
 	};
-	for (const entry of [...APP_SOURCES, 'package-lock.json', 'tsconfig.json', 'tsconfig.app.json', 'scripts/package.mjs']) walk(entry);
+	for (const entry of [
+		...APP_SOURCES,
+		'package-lock.json',
+		'tsconfig.json',
+		'tsconfig.app.json',
+		'scripts/package.mjs',
+		'scripts/app-sources.json',
+	])
+		walk(entry);
 	for (const f of files)
 		hash.update(f)
 			.update('\0')
