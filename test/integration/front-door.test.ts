@@ -95,9 +95,9 @@ describe('external API front door', function () {
 	});
 
 	it('accepts every configured key, for rotation', async () => {
-		await h.sandbox.configureApp({ api_keys: `old-key-0123456789abcdef\n${h.info.apiKey}` });
+		await h.sandbox.configureApp({ api_keys: `old-key-0123456789abcdef-0123456789\n${h.info.apiKey}` });
 		try {
-			expect((await h.app('GET', 'ping', undefined, { key: 'old-key-0123456789abcdef' })).status).to.equal(200);
+			expect((await h.app('GET', 'ping', undefined, { key: 'old-key-0123456789abcdef-0123456789' })).status).to.equal(200);
 			expect((await h.app('GET', 'ping')).status).to.equal(200);
 		} finally {
 			await h.sandbox.configureApp({ api_keys: h.info.apiKey });
