@@ -2,7 +2,7 @@ import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { AppConfig } from '../../core/config';
 import { refusedRoles, roleRefusalText } from '../../core/security/roles';
-import { describeErrors, validatorFor } from '../../endpoints/frontDoor';
+import { validatorFor } from '../../endpoints/frontDoor';
 import { snapshot as snapshotSchema } from '../../endpoints/schemas';
 import { SnapshotBody } from './desiredStore';
 
@@ -59,20 +59,25 @@ export async function fetchFeed(http: IHttp, config: AppConfig): Promise<FeedRes
 	}
 	const validate = validatorFor(snapshotSchema);
 	if (!validate(body)) {
-		const details = describeErrors(validate.errors)
-			.slice(0, 3)
-			.map((d) => `${d.field} ${d.message}`)
-			.join('; ');
-		return { ok: false, error: 'feed-invalid-snapshot', detail: `the feed does not match the snapshot schema: ${details}` };
+		// The schema's own paths only: the feed's field names and values are its text, not ours.
+		const rules = [...new Set((validate.errors ?? []).map((e) => e.schemaPath))].slice(0, 3).join(', ');
+		return {
+			ok: false,
+			error: 'feed-invalid-snapshot',
+			detail: `the feed does not match the snapshot schema (${validate.errors?.length ?? 0} problems; rules ${rules})`,
+		};
 	}
 	const snapshot = body as SnapshotBody;
 	const refused = refusedRoles(Object.keys(snapshot.roles ?? {}), config.sync.assignableRoles);
 	if (refused.length > 0) {
-		const list = refused
-			.slice(0, 3)
-			.map((r) => `"${r.role}" ${roleRefusalText(r.reason)}`)
-			.join('; ');
-		return { ok: false, error: 'feed-role-not-assignable', detail: `the feed names roles the sync may not assign: ${list}` };
+		const never = refused.filter((r) => r.reason === 'never-assignable').map((r) => r.role);
+		return {
+			ok: false,
+			error: 'feed-role-not-assignable',
+			detail:
+				`the feed names ${refused.length} role(s) the sync may not assign` +
+				(never.length > 0 ? ` (${never.join(', ')} ${roleRefusalText('never-assignable')})` : ' (not in the allowlist setting)'),
+		};
 	}
 	return { ok: true, snapshot };
 }

@@ -169,20 +169,25 @@ describe('security rules: no account takeover, no admin by sync, no room squatti
 			}
 		});
 
-		it("never answers with the admin's account for the admin's e-mail, linking on or off", async () => {
-			const admin = h.world.findUserById(h.admin.userId);
-			const tokensBefore = admin?.loginTokens.length;
+		it("never answers with an admin's account for the admin's e-mail, linking on or off", async () => {
+			const jane = await adminCreates(h, 'jane.admin', 'Jane Admin', 'jane.admin@example.org', { roles: ['admin', 'user'] });
+			const admin = h.world.findUserById(jane);
 			for (const [i, linking] of [false, true].entries()) {
 				await h.sandbox.configureApp({ accounts_link_existing: linking });
-				// "Admin -" folds to the username `admin`, which is the admin's own.
-				const res = await sso(person(`sor-admin-${i}`, 'Admin', '-', 'admin@sandbox.local', { emailVerified: true }));
+				// Her name, her verified e-mail: everything an old-style "merge" would go by.
+				const res = await sso(person(`sor-admin-${i}`, 'Jane', 'Admin', 'jane.admin@example.org', { emailVerified: true }));
 				expect(res.status, JSON.stringify(res.body)).to.equal(200);
-				expect(res.body.userId).to.not.equal(h.admin.userId);
-				expect(res.body.username).to.match(/^admin\d+$/);
-				expect(h.world.findUserById(res.body.userId)?.emails[0].address).to.match(/^admin\+rc\d+@sandbox\.local$/);
+				expect(res.body.userId).to.not.equal(jane);
+				expect(res.body.username).to.match(/^jane\.admin\d+$/);
+				expect(h.world.findUserById(res.body.userId)?.emails[0].address).to.match(/^jane\.admin\+rc\d+@example\.org$/);
+				expect(h.world.findUserById(res.body.userId)?.roles).to.deep.equal(['user']);
 			}
 			await h.sandbox.configureApp({ accounts_link_existing: false });
-			expect(admin?.loginTokens.length).to.equal(tokensBefore);
+			expect(admin?.loginTokens, 'no session was opened on her account').to.have.length(0);
+			// The same for the sandbox's own administrator, whose username `admin` is reserved anyway.
+			const res = await sso(person('sor-admin-2', 'Admin', '-', 'admin@sandbox.local', { emailVerified: true }));
+			expect(res.body.userId).to.not.equal(h.admin.userId);
+			expect(res.body.username).to.match(/^admin\d+$/);
 		});
 
 		it('refuses a token for an account promoted to admin (403 account-privileged, logged), and its /mobile password', async () => {

@@ -218,6 +218,28 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 			expect(s.sync.halted).to.equal(null);
 			expect(Object.keys(picture(h).rooms)).to.not.include('delta');
 		});
+
+		it('shows an error code in status, never the upstream text, and refuses a feed that names a role it may not assign', async () => {
+			const before = picture(h);
+			const cases: Array<[{ status: number; body: string }, string]> = [
+				[{ status: 500, body: '{"error":"db password hunter2 rejected"}' }, 'feed-http-500'],
+				[{ status: 200, body: JSON.stringify({ ...org(), 'hunter2-field': 1 }) }, 'feed-invalid-snapshot'],
+				[{ status: 200, body: JSON.stringify({ ...org(), roles: { admin: ['p0'] } }) }, 'feed-role-not-assignable'],
+			];
+			for (const [reply, code] of cases) {
+				answer = reply;
+				await recurringRun();
+				const s = await status(h);
+				expect(s.sync.feed.error).to.equal(code);
+				const text = JSON.stringify(s);
+				expect(text, text.slice(Math.max(0, text.indexOf('hunter2') - 300), text.indexOf('hunter2') + 50)).to.not.include('hunter2');
+			}
+			expect(picture(h)).to.deep.equal(before);
+			expect(h.world.findUserByEmail('p0@example.org')?.roles).to.not.include('admin');
+			answer = { status: 200, body: JSON.stringify(org()) };
+			await recurringRun();
+			expect((await status(h)).sync.feed.ok).to.equal(true);
+		});
 	});
 
 	it('counts idle accounts first, then deactivates them from the confirm form', async () => {
