@@ -262,7 +262,10 @@ export function v1Routes(): Route[] {
 				} catch (err) {
 					// Rocket.Chat answers a login that needs a second factor with the Meteor error's code in `error`.
 					if (err instanceof WorldError && err.errorType === 'totp-required')
-						return { status: 401, body: { status: 'error', error: 'totp-required', message: 'TOTP Required', details: err.details } };
+						return {
+							status: 401,
+							body: { status: 'error', error: 'totp-required', message: 'TOTP Required', details: err.details },
+						};
 					return { status: 401, body: { status: 'error', error: 'Unauthorized', message: 'Unauthorized' } };
 				}
 			},

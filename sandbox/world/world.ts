@@ -343,7 +343,11 @@ export class World {
 	 * admin's Accounts_BlockedUsernameList, case-insensitively.
 	 */
 	isBlockedUsername(username: string): boolean {
-		const lists = ['all,here', this.serverSettings.get('Accounts_SystemBlockedUsernameList'), this.serverSettings.get('Accounts_BlockedUsernameList')];
+		const lists = [
+			'all,here',
+			this.serverSettings.get('Accounts_SystemBlockedUsernameList'),
+			this.serverSettings.get('Accounts_BlockedUsernameList'),
+		];
 		const lower = username.trim().toLowerCase();
 		return lists.some(
 			(list) =>

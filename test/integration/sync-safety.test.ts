@@ -232,7 +232,9 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 				const s = await status(h);
 				expect(s.sync.feed.error).to.equal(code);
 				const text = JSON.stringify(s);
-				expect(text, text.slice(Math.max(0, text.indexOf('hunter2') - 300), text.indexOf('hunter2') + 50)).to.not.include('hunter2');
+				expect(text, text.slice(Math.max(0, text.indexOf('hunter2') - 300), text.indexOf('hunter2') + 50)).to.not.include(
+					'hunter2',
+				);
 			}
 			expect(picture(h)).to.deep.equal(before);
 			expect(h.world.findUserByEmail('p0@example.org')?.roles).to.not.include('admin');
