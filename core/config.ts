@@ -22,9 +22,9 @@ export interface AppConfig {
 		readonly keys: ReadonlyArray<string>;
 		readonly outboundKey: string | null;
 		readonly maxBodyBytes: number;
-		/** The secret new credentials are encrypted with (the setting's first line). */
+		/** The secret new credentials are encrypted with (the setting's first entry). */
 		readonly credentialSecret: string | null;
-		/** Earlier secrets (the setting's other lines): still read, so a secret can be rotated without losing credentials. */
+		/** Earlier secrets (the setting's other entries): still read, so a secret can be rotated without losing credentials. */
 		readonly previousCredentialSecrets: ReadonlyArray<string>;
 	};
 	readonly accounts: {
@@ -80,7 +80,6 @@ export type ConfigErrorCode =
 	| 'not-https'
 	| 'too-long'
 	| 'too-short'
-	| 'invalid-key'
 	| 'role-not-assignable';
 
 export interface ConfigError {
@@ -126,10 +125,13 @@ const BOOLEAN_DEFAULTS: Readonly<Partial<Record<Setting, boolean>>> = {
 
 const MAX_TEXT = 4096;
 
-/** Splits a list of keys or secrets: one per line, trimmed, blank lines dropped. */
+/**
+ * Splits a list of keys or secrets: one per line. Blanks and commas separate too, because Rocket.Chat shows a
+ * secret setting as a single-line field (a pasted line break is dropped there); a key never holds one anyway.
+ */
 export function parseKeyList(raw: string): string[] {
 	return raw
-		.split(/\r?\n|\r/)
+		.split(/[\s,]+/)
 		.map((k) => k.trim())
 		.filter((k) => k.length > 0);
 }
@@ -209,13 +211,11 @@ export function readConfig(raw: RawSettings): ConfigResult {
 		return s;
 	};
 
-	/** Keys or secrets, one per line: each at least MIN_KEY_LENGTH characters, no blanks inside; others are left out. */
+	/** Keys or secrets (see parseKeyList): each at least MIN_KEY_LENGTH characters; shorter ones are left out. */
 	const keys = (id: Setting): string[] => {
 		const out: string[] = [];
 		for (const key of parseKeyList(text(id))) {
-			if (/\s/.test(key)) {
-				errors.push({ setting: id, code: 'invalid-key', message: `${id}: a key must be one line without blanks` });
-			} else if (key.length < MIN_KEY_LENGTH) {
+			if (key.length < MIN_KEY_LENGTH) {
 				errors.push({
 					setting: id,
 					code: 'too-short',

@@ -489,7 +489,7 @@ describe('security rules: login by stored credential', function () {
 		const p = person('cred-1', 'Rita', 'Rotate', 'rita@example.org');
 		expect((await sso(p)).status).to.equal(200);
 		const fresh = 'the-new-credential-secret-0123456789abcdef';
-		await h.sandbox.configureApp({ api_credential_secret: `${fresh}\n${SANDBOX_SECRET}` });
+		await h.sandbox.configureApp({ api_credential_secret: `${fresh} ${SANDBOX_SECRET}` });
 		const before = updates();
 		const res = await sso(p);
 		expect(res.status, JSON.stringify(res.body)).to.equal(200);

@@ -198,15 +198,15 @@ describe('security rules (pure decisions)', () => {
 			expect(result.config.rocketChat.siteUrl).to.equal('http://chat.example.org');
 		});
 
-		it('accepts keys and secrets of 32 characters or more, one per line, and never echoes them', () => {
+		it('accepts keys and secrets of 32 characters or more, one per line (or blank or comma separated), and never echoes them', () => {
 			const good = 'k'.repeat(32);
 			const short = 'short-key-0123456789';
 			const result = readConfig({
-				[Setting.ApiKeys]: `${good}\n${short}\nwith blank ${good}`,
+				[Setting.ApiKeys]: `${good}\n${short}, ${'x'.repeat(40)}`,
 				[Setting.OutboundKey]: short,
 				[Setting.CredentialSecret]: `${'n'.repeat(40)}\n${'o'.repeat(32)}\n${short}`,
 			});
-			expect(result.config.api.keys).to.deep.equal([good]);
+			expect(result.config.api.keys).to.deep.equal([good, 'x'.repeat(40)]);
 			expect(result.config.api.outboundKey).to.equal(null);
 			expect(result.config.api.credentialSecret).to.equal('n'.repeat(40));
 			expect(result.config.api.previousCredentialSecrets).to.deep.equal(['o'.repeat(32)]);
@@ -214,12 +214,11 @@ describe('security rules (pure decisions)', () => {
 			if (result.ok) return;
 			expect(result.errors.map((e) => `${e.setting}:${e.code}`).sort()).to.deep.equal([
 				`${Setting.CredentialSecret}:too-short`,
-				`${Setting.ApiKeys}:invalid-key`,
 				`${Setting.ApiKeys}:too-short`,
 				`${Setting.OutboundKey}:too-short`,
 			]);
 			for (const e of result.errors) expect(e.message).to.not.include(short).and.not.include(good);
-			expect(parseKeyList('a\r\nb\rc\n')).to.deep.equal(['a', 'b', 'c']);
+			expect(parseKeyList('a\r\nb\rc\n d,e')).to.deep.equal(['a', 'b', 'c', 'd', 'e']);
 		});
 
 		it('turns linking off and leaves no role assignable by default', () => {
