@@ -100,12 +100,17 @@ export class AccountService {
 			const username = usernameCandidate(base, u);
 			const email = e === 0 ? parsed.email.address : taggedEmail(parsed.email, e)?.address;
 			if (!email) {
-				const result = await this.fail(
-					person.externalId,
-					'account-exists',
-					new Error('the e-mail address belongs to an account that is not linked, and no alias of it fits the length limits'),
+				// A refusal, not a fault: the address belongs to an account the app may not link, and no alias fits.
+				const error = new Error(
+					'the e-mail address belongs to an account that is not linked, and no alias of it fits the length limits',
 				);
-				return { ...result, conflict: 'account-exists' };
+				const entry = await this.log.add(persis, {
+					level: 'warning',
+					event: 'account-exists',
+					externalId: person.externalId,
+					message: error.message,
+				});
+				return { ok: false, reference: entry.reference, error, conflict: 'account-exists' };
 			}
 			const password = randomPassword();
 			try {

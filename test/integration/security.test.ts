@@ -101,6 +101,16 @@ describe('security rules: no account takeover, no admin by sync, no room squatti
 			expect(h.world.findUserById(paula)?.loginTokens, 'no session was opened on her account').to.have.length(0);
 		});
 
+		it('answers 409 account-exists when no alias of a taken address fits, and leaves the account alone', async () => {
+			const local = 'l'.repeat(64);
+			const owner = await adminCreates(h, 'long.local', 'Long Local', `${local}@example.org`);
+			const res = await sso(person('sor-long', 'Long', 'Local', `${local}@example.org`, { emailVerified: true }));
+			expect(res.status, JSON.stringify(res.body)).to.equal(409);
+			expect(res.body).to.deep.equal({ error: 'account-exists' });
+			expect(h.world.findUserById(owner)?.loginTokens).to.have.length(0);
+			expect(logged(h, 'account-exists').map((e) => e.externalId)).to.include('sor-long');
+		});
+
 		it('with linking on, links only when both e-mails are verified and the account is a plain person', async () => {
 			const ingrid = await adminCreates(h, 'ingrid.berg', 'Ingrid Berg', 'ingrid@example.org');
 			const oskar = await adminCreates(h, 'oskar.lund', 'Oskar Lund', 'oskar@example.org', { verified: false });
