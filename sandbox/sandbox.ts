@@ -60,6 +60,8 @@ export class Sandbox {
 	readonly service = new WorldService(this.world);
 	readonly instances: EngineInstance[] = [];
 	appId?: string;
+	/** The Apps-Engine version the instances run (ENGINE, or the pinned one); set by `start()`. */
+	engineVersion = '';
 	private server?: Server;
 	private rr = 0;
 	private readonly routes: Route[];
@@ -97,6 +99,7 @@ export class Sandbox {
 		const count = Math.max(1, o.instances ?? 1);
 		const started = await Promise.all(Array.from({ length: count }, (_, i) => startInstance(this.service, i + 1)));
 		this.instances.push(...started);
+		this.engineVersion = await this.primary().engine.engineVersion();
 
 		const apiKey = o.apiKey ?? 'sandbox-api-key-0123456789abcdef';
 		this.info = { url: this.url, admin: { userId: admin._id, username, password, authToken }, apiKey };
