@@ -28,7 +28,14 @@ export interface SandboxOptions {
 	install?: boolean;
 	/** Extra app settings applied after install. */
 	settings?: Record<string, unknown>;
+	/** The Rocket.Chat version the server reports (`/api/info`); some answers differ from 8.0 on. */
+	serverVersion?: string;
+	/** A Community workspace (no license): Rocket.Chat refuses to update private apps uploaded there. */
+	community?: boolean;
 }
+
+/** The Rocket.Chat version the sandbox reports unless told otherwise. */
+export const DEFAULT_SERVER_VERSION = '7.10.0';
 
 export interface SandboxInfo {
 	url: string;
@@ -71,6 +78,10 @@ export class Sandbox {
 
 	constructor(readonly options: SandboxOptions = {}) {
 		this.routes = [...v1Routes(), ...appsRoutes()];
+	}
+
+	get serverVersion(): string {
+		return this.options.serverVersion ?? DEFAULT_SERVER_VERSION;
 	}
 
 	get url(): string {
@@ -135,10 +146,18 @@ export class Sandbox {
 
 	// ------------------------------------------------------------ app lifecycle
 
-	/** Installs on the first instance (as the server receiving the upload), then loads on the others. */
-	async installApp(zip: Buffer, installerId: string, permissions?: Array<{ name: string }>): Promise<string> {
+	/**
+	 * Installs on the first instance (as the server receiving the upload), then loads on the others.
+	 * Throws when the app did not end up enabled, unless `requireEnabled` is false (an upload).
+	 */
+	async installApp(
+		zip: Buffer,
+		installerId: string,
+		permissions?: Array<{ name: string }>,
+		{ requireEnabled = true }: { requireEnabled?: boolean } = {},
+	): Promise<string> {
 		const { appId, status } = await this.primary().engine.install(zip, installerId, permissions);
-		if (!status.includes('enabled')) throw new Error(`app installed but not enabled: ${status}`);
+		if (requireEnabled && !status.includes('enabled')) throw new Error(`app installed but not enabled: ${status}`);
 		await Promise.all(this.instances.slice(1).map((i) => i.engine.reload(appId)));
 		return appId;
 	}
@@ -282,7 +301,11 @@ export class Sandbox {
 			if (route.path.startsWith('/api/v1/')) this.world.countRestCall(route.path);
 			if (route.auth) {
 				const user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
-				if (!user) throw new RestError(401, { status: 'error', message: 'You must be logged in to do this.' });
+				if (!user) {
+					const message = 'You must be logged in to do this.';
+					const before8 = Number(this.serverVersion.split('.')[0]) < 8;
+					throw new RestError(401, { success: false, error: message, ...(before8 ? { status: 'error', message } : {}) });
+				}
 				req.user = user;
 				this.applyRateLimit(route, user);
 			}

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 import { DEFAULT_PERMISSIONS, DEFAULT_ROLES } from './defaults';
+import { TwoFactor } from './twoFactor';
 import {
 	EphemeralNotice,
 	OutboundCall,
@@ -139,6 +140,8 @@ export class World {
 	readonly appSources = new Map<string, Buffer>();
 	/** Environment switches of the server (e.g. CREATE_TOKENS_FOR_USERS_SECRET). */
 	readonly env = new Map<string, string>();
+	/** Users' second factors, checked at login. */
+	readonly twoFactor = new TwoFactor();
 	rateLimit: RateLimitConfig = { enabled: false, calls: 10, windowMs: 60_000 };
 	private readonly rateCounters = new Map<string, { windowStart: number; count: number }>();
 	/** REST calls answered 429 by the rate limiter. */
