@@ -114,21 +114,31 @@ async function call(url, init = {}) {
 	return { status: res.status, body };
 }
 
-/** Asks on the terminal (input hidden when `hidden`). */
-export async function ask(question, hidden = false) {
-	const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-	if (hidden) {
-		// Echo nothing of what is typed.
+/** Asks a question and reads one line of the answer (typed on a terminal: not echoed). */
+export async function ask(question) {
+	const terminal = Boolean(process.stdin.isTTY);
+	const rl = createInterface({ input: process.stdin, output: process.stdout, terminal });
+	if (terminal) {
+		// Echo the question only, not what is typed.
 		rl._writeToOutput = (s) => {
 			if (s.includes(question)) process.stdout.write(s);
 		};
 	}
 	try {
-		return await new Promise((r) => rl.question(question, r));
+		return await new Promise((resolvePromise, reject) => {
+			rl.once('close', () => reject(new DeployError('no answer (standard input closed)')));
+			rl.question(question, resolvePromise);
+		});
 	} finally {
+		rl.removeAllListeners('close');
 		rl.close();
-		if (hidden) process.stdout.write('\n');
+		if (terminal) process.stdout.write('\n');
 	}
+}
+
+/** Who can be asked for a 2FA code: a terminal, or standard input when --i2fa says the code comes there. */
+export function promptFor(o) {
+	return process.stdin.isTTY || o.i2fa ? ask : undefined;
 }
 
 function twoFactorHint(details) {
@@ -267,8 +277,7 @@ async function main() {
 	try {
 		const pkg = buildPackage(ROOT, o.quiet);
 		log(`${pkg.info.name} ${pkg.info.version} (requires Apps-Engine ${pkg.info.requiredApiVersion}) to ${o.url}`);
-		const prompt = process.stdin.isTTY ? ask : undefined;
-		const session = await login(o, prompt);
+		const session = await login(o, promptFor(o));
 		log(`logged in as ${session.username ?? session.userId}`);
 		const result = await upload(o.url, session, pkg, { update: o.update });
 		log(`${result.action}: ${pkg.info.name} ${result.version}, status ${result.status}`);

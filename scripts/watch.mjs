@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 
-import { ask, buildPackage, DeployError, isEnabledStatus, login, parseArgs, resolveOptions, ROOT, upload } from './deploy.mjs';
+import { buildPackage, DeployError, isEnabledStatus, login, parseArgs, promptFor, resolveOptions, ROOT, upload } from './deploy.mjs';
 
 /** Quiet time after the last change before deploying (editors write a file in several steps). */
 const SETTLE_MS = 300;
@@ -38,14 +38,14 @@ async function deployOnce(first) {
 	running = true;
 	try {
 		const pkg = buildPackage(ROOT, true);
-		session ??= await login(o, process.stdin.isTTY ? ask : undefined);
+		session ??= await login(o, promptFor(o));
 		let result;
 		try {
 			result = await upload(o.url, session, pkg, { update: o.update && first });
 		} catch (err) {
 			// The login may have expired (a server restart): log in once more and retry.
 			if (!(err instanceof DeployError) || !/HTTP 401/.test(err.message) || o.code) throw err;
-			session = await login(o, process.stdin.isTTY ? ask : undefined);
+			session = await login(o, promptFor(o));
 			result = await upload(o.url, session, pkg);
 		}
 		const state = isEnabledStatus(result.status) ? '' : ' - NOT RUNNING, see the app logs';
