@@ -84,6 +84,11 @@ export class Sandbox {
 		return this.options.serverVersion ?? DEFAULT_SERVER_VERSION;
 	}
 
+	/** Whether error bodies are those of Rocket.Chat before 8.0, which made them terser (its `applyBreakingChanges`). */
+	get answersAsBefore8(): boolean {
+		return Number(this.serverVersion.split('.')[0]) < 8;
+	}
+
 	get url(): string {
 		const addr = this.server?.address() as AddressInfo | null;
 		return addr ? `http://127.0.0.1:${addr.port}` : '';
@@ -303,8 +308,11 @@ export class Sandbox {
 				const user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
 				if (!user) {
 					const message = 'You must be logged in to do this.';
-					const before8 = Number(this.serverVersion.split('.')[0]) < 8;
-					throw new RestError(401, { success: false, error: message, ...(before8 ? { status: 'error', message } : {}) });
+					throw new RestError(401, {
+						success: false,
+						error: message,
+						...(this.answersAsBefore8 ? { status: 'error', message } : {}),
+					});
 				}
 				req.user = user;
 				this.applyRateLimit(route, user);

@@ -259,16 +259,21 @@ export function isEnabledStatus(status) {
 	return status === 'auto_enabled' || status === 'manually_enabled';
 }
 
+export const USAGE =
+	'usage: npm run deploy -- --url <server> (--username <u> --password <p> [--code <2fa code> | --i2fa] | --userid <id> --token <t>) [--update]\n';
+
 async function main() {
+	if (process.argv.includes('--help') || process.argv.includes('-h')) {
+		process.stdout.write(USAGE);
+		return;
+	}
 	let o;
 	try {
 		o = resolveOptions(parseArgs(process.argv.slice(2)));
 	} catch (err) {
 		if (!(err instanceof DeployError)) throw err;
 		process.stderr.write(`[deploy] ${err.message}\n`);
-		process.stderr.write(
-			'usage: npm run deploy -- --url <server> (--username <u> --password <p> [--code <2fa code> | --i2fa] | --userid <id> --token <t>) [--update]\n',
-		);
+		process.stderr.write(USAGE);
 		process.exit(2);
 	}
 	const log = (m) => {

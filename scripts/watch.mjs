@@ -8,19 +8,23 @@
 import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 
-import { buildPackage, DeployError, isEnabledStatus, login, parseArgs, promptFor, resolveOptions, ROOT, upload } from './deploy.mjs';
+import { buildPackage, DeployError, isEnabledStatus, login, parseArgs, promptFor, resolveOptions, ROOT, upload, USAGE } from './deploy.mjs';
 
 /** Quiet time after the last change before deploying (editors write a file in several steps). */
 const SETTLE_MS = 300;
 
 const log = (m) => process.stdout.write(`[watch] ${new Date().toISOString().slice(11, 19)} ${m}\n`);
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+	process.stdout.write(USAGE.replace('npm run deploy', 'npm run watch'));
+	process.exit(0);
+}
 let o;
 try {
 	o = resolveOptions(parseArgs(process.argv.slice(2)));
 } catch (err) {
 	if (!(err instanceof DeployError)) throw err;
-	process.stderr.write(`[watch] ${err.message}\n`);
+	process.stderr.write(`[watch] ${err.message}\n${USAGE.replace('npm run deploy', 'npm run watch')}`);
 	process.exit(2);
 }
 

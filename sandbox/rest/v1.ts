@@ -240,11 +240,6 @@ function queryFilter(raw: string | undefined): (doc: Record<string, unknown>) =>
 		});
 }
 
-/** Whether the server answers as Rocket.Chat did before 8.0 (which changed some error bodies). */
-function before8(ctx: RouteContext): boolean {
-	return Number(ctx.sandbox.serverVersion.split('.')[0]) < 8;
-}
-
 export function v1Routes(): Route[] {
 	const r = (method: string, path: string, handler: Route['handler'], auth = true): Route => ({
 		method,
@@ -279,7 +274,10 @@ export function v1Routes(): Route[] {
 				} catch (err) {
 					if (!(err instanceof TwoFactorError)) throw err;
 					const detailed = { status: 'error', error: err.error, details: err.details, message: err.reason };
-					return { status: 401, body: { success: false, ...(before8(ctx) ? detailed : { error: 'unauthorized' }) } };
+					return {
+						status: 401,
+						body: { success: false, ...(ctx.sandbox.answersAsBefore8 ? detailed : { error: 'unauthorized' }) },
+					};
 				}
 				const authToken = ctx.world.createLoginToken(u._id);
 				return { status: 200, body: { status: 'success', data: { userId: u._id, authToken, me: serializeUser(u, true) } } };
