@@ -1,7 +1,9 @@
 /**
  * `npm start`: a local Rocket.Chat stand-in with the packaged app installed and configured.
- * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD, INTEGRATION_API_KEY, INSTANCES (1 or 2).
+ * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD, INTEGRATION_API_KEY, INSTANCES (1 or 2),
+ * ENGINE (the Apps-Engine version to host; sandbox/engines/engines.json lists them).
  */
+import { hostedVersions, pinnedVersion } from './engines/engines.mjs';
 import { Sandbox } from './sandbox';
 
 async function main(): Promise<void> {
@@ -35,8 +37,9 @@ async function main(): Promise<void> {
 	const base = `${info.url}/api/apps/public/${info.appId}`;
 	const lines = [
 		'',
-		`Rocket.Chat sandbox ready in ${Date.now() - t0} ms (${sandbox.instances.length} engine instance(s), app ${await sandbox.appStatus()})`,
+		`Rocket.Chat sandbox ready in ${Date.now() - t0} ms (Apps-Engine ${sandbox.engineVersion}, ${sandbox.instances.length} engine instance(s), app ${await sandbox.appStatus()})`,
 		'',
+		`  Apps-Engine     ${sandbox.engineVersion}   (ENGINE=${hostedVersions().join('|')}; default ${pinnedVersion()})`,
 		`  Server          ${info.url}`,
 		`  REST API        ${info.url}/api/v1`,
 		`  App endpoints   ${base}/...`,

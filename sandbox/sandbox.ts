@@ -28,7 +28,14 @@ export interface SandboxOptions {
 	install?: boolean;
 	/** Extra app settings applied after install. */
 	settings?: Record<string, unknown>;
+	/** The Rocket.Chat version the server reports (`/api/info`); some answers differ from 8.0 on. */
+	serverVersion?: string;
+	/** A Community workspace (no license): Rocket.Chat refuses to update private apps uploaded there. */
+	community?: boolean;
 }
+
+/** The Rocket.Chat version the sandbox reports unless told otherwise. */
+export const DEFAULT_SERVER_VERSION = '7.10.0';
 
 export interface SandboxInfo {
 	url: string;
@@ -60,6 +67,8 @@ export class Sandbox {
 	readonly service = new WorldService(this.world);
 	readonly instances: EngineInstance[] = [];
 	appId?: string;
+	/** The Apps-Engine version the instances run (ENGINE, or the pinned one); set by `start()`. */
+	engineVersion = '';
 	private server?: Server;
 	private rr = 0;
 	private readonly routes: Route[];
@@ -69,6 +78,15 @@ export class Sandbox {
 
 	constructor(readonly options: SandboxOptions = {}) {
 		this.routes = [...v1Routes(), ...appsRoutes()];
+	}
+
+	get serverVersion(): string {
+		return this.options.serverVersion ?? DEFAULT_SERVER_VERSION;
+	}
+
+	/** Whether error bodies are those of Rocket.Chat before 8.0, which made them terser (its `applyBreakingChanges`). */
+	get answersAsBefore8(): boolean {
+		return Number(this.serverVersion.split('.')[0]) < 8;
 	}
 
 	get url(): string {
@@ -97,6 +115,7 @@ export class Sandbox {
 		const count = Math.max(1, o.instances ?? 1);
 		const started = await Promise.all(Array.from({ length: count }, (_, i) => startInstance(this.service, i + 1)));
 		this.instances.push(...started);
+		this.engineVersion = await this.primary().engine.engineVersion();
 
 		const apiKey = o.apiKey ?? 'sandbox-api-key-0123456789abcdef';
 		this.info = { url: this.url, admin: { userId: admin._id, username, password, authToken }, apiKey };
@@ -132,10 +151,18 @@ export class Sandbox {
 
 	// ------------------------------------------------------------ app lifecycle
 
-	/** Installs on the first instance (as the server receiving the upload), then loads on the others. */
-	async installApp(zip: Buffer, installerId: string, permissions?: Array<{ name: string }>): Promise<string> {
+	/**
+	 * Installs on the first instance (as the server receiving the upload), then loads on the others.
+	 * Throws when the app did not end up enabled, unless `requireEnabled` is false (an upload).
+	 */
+	async installApp(
+		zip: Buffer,
+		installerId: string,
+		permissions?: Array<{ name: string }>,
+		{ requireEnabled = true }: { requireEnabled?: boolean } = {},
+	): Promise<string> {
 		const { appId, status } = await this.primary().engine.install(zip, installerId, permissions);
-		if (!status.includes('enabled')) throw new Error(`app installed but not enabled: ${status}`);
+		if (requireEnabled && !status.includes('enabled')) throw new Error(`app installed but not enabled: ${status}`);
 		await Promise.all(this.instances.slice(1).map((i) => i.engine.reload(appId)));
 		return appId;
 	}
@@ -279,7 +306,14 @@ export class Sandbox {
 			if (route.path.startsWith('/api/v1/')) this.world.countRestCall(route.path);
 			if (route.auth) {
 				const user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
-				if (!user) throw new RestError(401, { status: 'error', message: 'You must be logged in to do this.' });
+				if (!user) {
+					const message = 'You must be logged in to do this.';
+					throw new RestError(401, {
+						success: false,
+						error: message,
+						...(this.answersAsBefore8 ? { status: 'error', message } : {}),
+					});
+				}
 				req.user = user;
 				this.applyRateLimit(route, user);
 			}

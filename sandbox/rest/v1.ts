@@ -31,6 +31,7 @@ import type { OperationResult, PathPattern } from '@rocket.chat/rest-typings';
 import { badRequest, forbidden, RestError } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import { NAME_PATTERN, WorldError } from '../world/world';
+import { TwoFactorError } from '../world/twoFactor';
 import type { WMessage, WRoom, WUser } from '../world/types';
 
 /** The top-level keys of the real server's answer for an endpoint, from the official typings. */
@@ -255,19 +256,31 @@ export function v1Routes(): Route[] {
 				const user = typeof b.user === 'string' ? b.user : typeof b.username === 'string' ? b.username : undefined;
 				const valid = (isLoginProps as Validator)(b) || (user !== undefined && typeof b.password === 'string');
 				if (!valid) throw new RestError(400, { status: 'error', error: 'invalid-params', message: 'Invalid params' });
+				let u: WUser;
 				try {
-					const u = ctx.world.checkPassword(String(user ?? ''), String(b.password));
-					const authToken = ctx.world.createLoginToken(u._id);
-					return { status: 200, body: { status: 'success', data: { userId: u._id, authToken, me: serializeUser(u, true) } } };
-				} catch (err) {
-					// Rocket.Chat answers a login that needs a second factor with the Meteor error's code in `error`.
-					if (err instanceof WorldError && err.errorType === 'totp-required')
-						return {
-							status: 401,
-							body: { status: 'error', error: 'totp-required', message: 'TOTP Required', details: err.details },
-						};
-					return { status: 401, body: { status: 'error', error: 'Unauthorized', message: 'Unauthorized' } };
+					u = ctx.world.checkPassword(String(user ?? ''), String(b.password));
+				} catch {
+					return { status: 401, body: { success: false, status: 'error', error: 'Unauthorized', message: 'Unauthorized' } };
 				}
+				// The second factor, from the body's `code` or the `x-2fa-code` header. Before Rocket.Chat 8.0 the refusal
+				// says why (`totp-required` with the method, `totp-invalid`); from 8.0 it is a bare 401 like a wrong password.
+				const code = typeof b.code === 'string' && b.code ? b.code : ctx.req.headers['x-2fa-code'];
+				try {
+					ctx.world.twoFactor.check(
+						u._id,
+						code,
+						ctx.world.serverSettings.get('Accounts_TwoFactorAuthentication_Enabled') !== false,
+					);
+				} catch (err) {
+					if (!(err instanceof TwoFactorError)) throw err;
+					const detailed = { status: 'error', error: err.error, details: err.details, message: err.reason };
+					return {
+						status: 401,
+						body: { success: false, ...(ctx.sandbox.answersAsBefore8 ? detailed : { error: 'unauthorized' }) },
+					};
+				}
+				const authToken = ctx.world.createLoginToken(u._id);
+				return { status: 200, body: { status: 'success', data: { userId: u._id, authToken, me: serializeUser(u, true) } } };
 			},
 			false,
 		),
@@ -370,7 +383,7 @@ export function v1Routes(): Route[] {
 		r('POST', 'users.2fa.enableEmail', (ctx) => {
 			// The caller turns on two-factor authentication by e-mail for their own account.
 			const me = caller(ctx);
-			me.twoFactor = 'email';
+			ctx.world.twoFactor.enableEmail(me._id);
 			me._updatedAt = new Date();
 			return {};
 		}),
