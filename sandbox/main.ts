@@ -1,7 +1,9 @@
 /**
  * `npm start`: a local Rocket.Chat stand-in with the packaged app installed and configured.
- * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD, INTEGRATION_API_KEY, INSTANCES (1 or 2).
+ * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD, INTEGRATION_API_KEY, INSTANCES (1 to 3),
+ * SANDBOX_ADVERSARIAL=1 (random delays and reordering of the instances' calls; seed from SANDBOX_SEED).
  */
+import { adversarialFromEnv, seedFromEnv } from './adversary';
 import { Sandbox } from './sandbox';
 
 async function main(): Promise<void> {
@@ -12,6 +14,7 @@ async function main(): Promise<void> {
 		adminUsername: process.env.ADMIN_USERNAME,
 		adminPassword: process.env.ADMIN_PASSWORD,
 		apiKey: process.env.INTEGRATION_API_KEY,
+		adversarial: adversarialFromEnv(false) ? seedFromEnv() : false,
 	});
 	let stopping = false;
 	const stop = async (code: number) => {
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
 	const lines = [
 		'',
 		`Rocket.Chat sandbox ready in ${Date.now() - t0} ms (${sandbox.instances.length} engine instance(s), app ${await sandbox.appStatus()})`,
+		...(sandbox.adversary ? [`Adversarial scheduling on, SANDBOX_SEED=${sandbox.adversary.seed}`] : []),
 		'',
 		`  Server          ${info.url}`,
 		`  REST API        ${info.url}/api/v1`,

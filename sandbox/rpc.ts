@@ -150,3 +150,16 @@ export function methodsOf(target: object, prefix = ''): (method: string) => Hand
 		return undefined;
 	};
 }
+
+/** Wraps a handler resolver so the calls `when` selects run between two pauses of `adversary`. */
+export function delayed(
+	resolve: (method: string) => Handler | undefined,
+	adversary: { around<T>(fn: () => T | Promise<T>): Promise<T> },
+	when: (method: string) => boolean,
+): (method: string) => Handler | undefined {
+	return (method: string) => {
+		const handler = resolve(method);
+		if (!handler || !when(method)) return handler;
+		return ((...args: unknown[]) => adversary.around(() => (handler as (...a: unknown[]) => unknown)(...args)));
+	};
+}
