@@ -5,6 +5,8 @@ import { LogRepository } from '../adapters/persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../adapters/persistence/PeopleRepository';
 import { RestError } from '../adapters/rocketchat/RestClient';
 import { restClientFor } from '../adapters/rocketchat/clientFor';
+import { DesiredStore } from '../adapters/sync/desiredStore';
+import { DesiredPerson } from '../core/sync/types';
 import { decideSso } from '../core/sso';
 import { scheduleAccountPhotos } from '../processors/AccountPhotosProcessor';
 import { EndpointSpec, Reply, RequestContext } from './frontDoor';
@@ -27,7 +29,10 @@ export function ssoTokenSpec(): EndpointSpec {
 			{
 				method: 'post',
 				id: 'createLoginToken',
-				summary: 'Ensure the person has a Rocket.Chat account and return a login token for it.',
+				summary:
+					'Ensure the person has a Rocket.Chat account and return a login token for it. Calls for the same person at the same ' +
+					'time, on any server instance, end on the same account. A person who signed on is known to the sync (groups may name ' +
+					'them) with the profile sent here, unless `PUT people`, a snapshot or the feed describes them.',
 				body: person,
 				responses: {
 					200: { description: 'A login token, and a link that logs the person in.', schema: ssoToken },
@@ -50,7 +55,8 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	const now = Date.now();
 	// Known people: one read. A failed login is kept on their record; failed creations of unknown
 	// people are kept apart.
-	const record = await people.get(reader, p.externalId);
+	const desired = new DesiredStore(reader, ctx.persis);
+	const [record, desiredRecord] = await Promise.all([people.get(reader, p.externalId), desired.getPerson(p.externalId)]);
 	const cooldown = record ? record.cooldown : await cooldowns.get(reader, p.externalId);
 	const decision = decideSso({
 		record,
@@ -82,6 +88,8 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	} else {
 		account = record as PersonRecord;
 	}
+	// Signed on: known to the sync with this profile (groups may name them), unless a push describes them.
+	await desired.recordSignOn(signedOnProfile(p), desiredRecord);
 
 	const token = await accounts.token(account);
 	if (!token.ok && token.inactive) {
@@ -130,4 +138,16 @@ async function logConfigError(ctx: RequestContext<PersonInput>, externalId: stri
 	const entry = await new LogRepository().add(ctx.persis, { level: 'error', event: 'rest-not-configured', externalId, message });
 	ctx.app.getLogger().error(`sso/token for ${externalId} [${entry.reference}]: ${entry.message}`);
 	return entry.reference;
+}
+
+/** The profile a sign-on carries, as the sync's desired person (only the fields sent). */
+function signedOnProfile(p: PersonInput): DesiredPerson {
+	return {
+		externalId: p.externalId,
+		firstName: p.firstName,
+		lastName: p.lastName,
+		email: p.email,
+		...(p.nickName ? { nickName: p.nickName } : {}),
+		...(p.photoUrl ? { photoUrl: p.photoUrl } : {}),
+	};
 }

@@ -44,6 +44,9 @@ export class EngineInstance {
 const SET_UP_CALLS =
 	/^world\.(storage|source|log|registerApi|unregisterApis|registerCommand|unregisterCommand|setCommandEnabled|commandExists|setAppStatus|recordPermissionError|recordOutbound|federationKeys|sentEmail)/;
 
+/** App persistence writes: in adversarial mode some of them land late. */
+const WRITES = /^world\.persistence(Create|Update|Remove)/;
+
 /**
  * Starts engine instance number `index`, serving the world's calls from it over IPC. With an adversary,
  * every other world call of the instance waits a random time before it runs and before its answer.
@@ -68,7 +71,15 @@ export function startInstance(service: WorldService, index: number, adversary?: 
 			if (child.connected) child.send(msg);
 			else throw new Error('engine instance is not connected');
 		},
-		adversary ? delayed(methodsOf(service, 'world.'), adversary, (method) => !SET_UP_CALLS.test(method)) : methodsOf(service, 'world.'),
+		adversary
+			? delayed(
+					methodsOf(service, 'world.'),
+					adversary,
+					(method) => !SET_UP_CALLS.test(method),
+					index,
+					(method) => WRITES.test(method),
+				)
+			: methodsOf(service, 'world.'),
 	);
 	const instance = new EngineInstance(index, child, rpc, remote<EngineApi>(rpc, 'engine.'));
 	return new Promise((resolvePromise, reject) => {

@@ -1,13 +1,14 @@
 import { IHttp, ILogger, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
+import { AccountView, CreateOutcome, inUseField, provisionAccount, ProvisionEffect, SaveHow } from '../../core/accounts/provision';
 import { AppConfig } from '../../core/config';
-import { parseEmail, taggedEmail, usernameBase, usernameCandidate } from '../../core/identity';
-import { conflictField, displayNameOf } from '../../core/sso';
+import { displayNameOf } from '../../core/sso';
 import { decryptSecret, encryptSecret, randomPassword } from '../crypto';
+import { AccountIntentRepository } from '../persistence/AccountIntentRepository';
 import { LogRepository } from '../persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../persistence/PeopleRepository';
 import { RecordStore } from '../persistence/RecordStore';
-import { RestCredentials, RestError, RocketChatClient } from '../rocketchat/RestClient';
+import { RcUser, RestCredentials, RestError, RocketChatClient } from '../rocketchat/RestClient';
 
 /** A person as the system of record describes them (the contract's `Person`). */
 export interface PersonInput {
@@ -37,7 +38,6 @@ interface TokenStrategyState {
 let knownStrategy: { state: TokenStrategyState; readAt: number } | undefined;
 const STRATEGY_MEMORY_MS = 5 * 60 * 1000;
 
-const MAX_CREATE_ATTEMPTS = 8;
 const TOKEN_STRATEGY_RETRY_MS = 60 * 60 * 1000;
 
 /**
@@ -47,6 +47,7 @@ const TOKEN_STRATEGY_RETRY_MS = 60 * 60 * 1000;
  */
 export class AccountService {
 	private readonly people = new PeopleRepository();
+	private readonly intents = new AccountIntentRepository();
 	private readonly log = new LogRepository();
 	private readonly state = new RecordStore<TokenStrategyState>('accounts-state');
 
@@ -70,63 +71,102 @@ export class AccountService {
 		return this.deps.rest;
 	}
 
-	/** Creates the person's account (or links an existing account that is clearly theirs). */
+	/**
+	 * Gives the person an account, or finds the one they have: converges with any other call provisioning
+	 * the same person at the same time, on this instance or another (core/accounts/provision.ts). One REST
+	 * call (`users.create`) when nobody races it.
+	 */
 	async provision(person: PersonInput): Promise<ProvisionResult> {
+		const run = randomRunId();
+		const protocol = provisionAccount<PersonRecord>(person, (attempt) => `${run}.${attempt}`);
+		let step = protocol.next();
+		while (!step.done) step = protocol.next(await this.perform(person, step.value));
+		const result = step.value;
+		if (result.kind === 'failed')
+			return this.fail(person.externalId, 'account-create-failed', result.error ?? new Error(result.message));
+		return { ok: true, record: result.record, created: result.kind === 'created' || result.kind === 'adopted' };
+	}
+
+	/** Carries out one effect of the provisioning protocol. */
+	private async perform(person: PersonInput, effect: ProvisionEffect): Promise<unknown> {
 		const { rest, persis, read } = this.deps;
-		const parsed = parseEmail(person.email);
-		if (!parsed.ok) return this.fail(person.externalId, 'account-create-failed', new Error(`invalid e-mail address (${parsed.error})`));
-		const base = usernameBase(person.firstName, person.lastName);
-		const name = displayNameOf(person.firstName, person.lastName);
-		let u = 1;
-		let e = 0;
-		for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-			const username = usernameCandidate(base, u);
-			const email = e === 0 ? parsed.email.address : taggedEmail(parsed.email, e)?.address;
-			if (!email) return this.fail(person.externalId, 'account-create-failed', new Error('no e-mail alias fits the length limits'));
-			const password = randomPassword();
-			try {
-				const user = await rest.createUser({
-					username,
-					name,
-					email,
-					password,
-					verified: true,
-					joinDefaultChannels: false,
-					sendWelcomeEmail: false,
-					...(person.nickName ? { nickname: person.nickName } : {}),
-				});
-				const record = this.newRecord(person, user._id, username, email, true, password);
-				await this.people.save(persis, read.getPersistenceReader(), record);
-				await this.log.add(persis, {
-					level: 'info',
-					event: 'account-created',
-					externalId: person.externalId,
-					userId: user._id,
-					message: `account ${username} created${e > 0 ? ` with e-mail alias ${email}` : ''}`,
-				});
-				return { ok: true, record, created: true };
-			} catch (err) {
-				if (!(err instanceof RestError) || err.errorType !== 'error-field-unavailable')
-					return this.fail(person.externalId, 'account-create-failed', err);
-				const field = conflictField(err.serverMessage, username, email);
-				if (field === 'email') {
-					const owner = await this.findByEmail(email);
-					if (owner && (await this.isUnlinkedAndSameName(owner, name))) return this.link(person, owner);
-					e++;
-				} else {
-					const owner = await rest.userByUsername(username);
-					if (owner && owner.emails?.some((m) => m.address.toLowerCase() === parsed.email.address.toLowerCase())) {
-						if (await this.isUnlinked(owner._id)) return this.link(person, owner);
-					}
-					u++;
-				}
+		const reader = read.getPersistenceReader();
+		switch (effect.kind) {
+			case 'now':
+				return this.now();
+			case 'read-person':
+				return this.people.get(reader, person.externalId);
+			case 'write-intent':
+				return this.intents.add(persis, effect.intent);
+			case 'read-intents':
+				return this.intents.listFor(reader, person.externalId);
+			case 'remove-intent':
+				return this.intents.remove(persis, effect.id);
+			case 'linked-person':
+				return this.people.linkedPerson(reader, effect.userId);
+			case 'sleep':
+				return new Promise((r) => setTimeout(r, effect.ms));
+			case 'find-account': {
+				const user = effect.by === 'username' ? await rest.userByUsername(effect.value) : await this.findByEmail(effect.value);
+				return user ? accountView(user) : undefined;
 			}
+			case 'create':
+				return this.createUser(person, effect.username, effect.email);
+			case 'save':
+				return this.saveAccount(person, effect.how, effect.account, effect.credential);
 		}
-		return this.fail(
-			person.externalId,
-			'account-create-failed',
-			new Error(`no free username or e-mail after ${MAX_CREATE_ATTEMPTS} attempts`),
-		);
+	}
+
+	/** `users.create`, its answer classified for the protocol. */
+	private async createUser(person: PersonInput, username: string, email: string): Promise<CreateOutcome> {
+		const password = randomPassword();
+		try {
+			const user = await this.deps.rest.createUser({
+				username,
+				name: displayNameOf(person.firstName, person.lastName),
+				email,
+				password,
+				verified: true,
+				joinDefaultChannels: false,
+				sendWelcomeEmail: false,
+				...(person.nickName ? { nickname: person.nickName } : {}),
+			});
+			const credential = this.seal(password);
+			return { kind: 'created', userId: user._id, ...(credential ? { credential } : {}) };
+		} catch (err) {
+			const error = err instanceof Error ? err : new Error(String(err));
+			if (!(err instanceof RestError)) return { kind: 'failed', error };
+			const inUse = inUseField(err.errorType, err.serverMessage, username, email);
+			if (inUse) return { kind: 'in-use', field: inUse.field };
+			if (err.kind === 'timeout' || err.kind === 'network' || err.kind === 'server') return { kind: 'unsure', error };
+			return { kind: 'failed', error };
+		}
+	}
+
+	/** Writes the person's record for the account and logs how it came to be theirs. */
+	private async saveAccount(
+		person: PersonInput,
+		how: SaveHow,
+		account: { userId: string; username: string; email: string },
+		credential?: string,
+	): Promise<PersonRecord> {
+		const record = this.newRecord(person, account.userId, account.username, account.email, how !== 'linked', credential);
+		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), record);
+		const aliased = account.email.toLowerCase() !== person.email.trim().toLowerCase();
+		const message =
+			how === 'created'
+				? `account ${account.username} created${aliased ? ` with e-mail alias ${account.email}` : ''}`
+				: how === 'adopted'
+					? `account ${account.username} created by a concurrent call; its record written`
+					: `existing account ${account.username} linked`;
+		await this.log.add(this.deps.persis, {
+			level: 'info',
+			event: how === 'linked' ? 'account-linked' : how === 'adopted' ? 'account-adopted' : 'account-created',
+			externalId: person.externalId,
+			userId: account.userId,
+			message,
+		});
+		return record;
 	}
 
 	/**
@@ -224,7 +264,7 @@ export class AccountService {
 		username: string,
 		email: string,
 		createdByApp: boolean,
-		password?: string,
+		credential?: string,
 	): PersonRecord {
 		const now = this.now();
 		const record: PersonRecord = {
@@ -242,45 +282,17 @@ export class AccountService {
 		};
 		if (person.nickName) record.nickName = person.nickName;
 		if (person.photoUrl) record.pendingPhotoUrl = person.photoUrl;
-		const credential = password ? this.seal(password) : undefined;
 		if (credential) record.credential = credential;
 		return record;
 	}
 
-	private async link(
-		person: PersonInput,
-		owner: { _id: string; username?: string; emails?: Array<{ address: string }> },
-	): Promise<ProvisionResult> {
-		const email = owner.emails?.[0]?.address ?? person.email;
-		const record = this.newRecord(person, owner._id, owner.username ?? '', email, false);
-		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), record);
-		await this.log.add(this.deps.persis, {
-			level: 'info',
-			event: 'account-linked',
-			externalId: person.externalId,
-			userId: owner._id,
-			message: `existing account ${owner.username ?? owner._id} linked`,
-		});
-		return { ok: true, record, created: false };
-	}
-
-	private async findByEmail(
-		email: string,
-	): Promise<{ _id: string; username?: string; name?: string; emails?: Array<{ address: string }> } | undefined> {
+	private async findByEmail(email: string): Promise<RcUser | undefined> {
 		try {
 			const r = await this.deps.rest.usersList(0, 1, { 'emails.address': email });
 			return r.users[0];
 		} catch {
 			return undefined;
 		}
-	}
-
-	private async isUnlinked(userId: string): Promise<boolean> {
-		return (await this.people.getByUserId(this.deps.read.getPersistenceReader(), userId)) === undefined;
-	}
-
-	private async isUnlinkedAndSameName(owner: { _id: string; name?: string }, name: string): Promise<boolean> {
-		return (owner.name ?? '').trim().toLowerCase() === name.toLowerCase() && (await this.isUnlinked(owner._id));
 	}
 
 	private async isDeactivated(userId: string): Promise<boolean> {
@@ -307,4 +319,21 @@ export class AccountService {
 		this.deps.logger.error(`${event} for ${externalId} [${entry.reference}]: ${entry.message}`);
 		return entry;
 	}
+}
+
+/** The protocol's view of a Rocket.Chat user. */
+function accountView(user: RcUser): AccountView {
+	const createdAt = user.createdAt ? Date.parse(user.createdAt) : NaN;
+	return {
+		userId: user._id,
+		username: user.username ?? '',
+		...(user.name !== undefined ? { name: user.name } : {}),
+		emails: user.emails ?? [],
+		...(user.type !== undefined ? { type: user.type } : {}),
+		...(Number.isFinite(createdAt) ? { createdAt } : {}),
+	};
+}
+
+function randomRunId(): string {
+	return `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
 }

@@ -45,6 +45,11 @@ export class PeopleRepository {
 		return this.people.get(read, externalId);
 	}
 
+	/** The externalId of the person a user id is linked to (one read), if any. */
+	async linkedPerson(read: IPersistenceRead, userId: string): Promise<string | undefined> {
+		return (await this.byUser.get(read, userId))?.externalId;
+	}
+
 	async getByUserId(read: IPersistenceRead, userId: string): Promise<PersonRecord | undefined> {
 		const index = await this.byUser.get(read, userId);
 		return index ? this.people.get(read, index.externalId) : undefined;
