@@ -60,6 +60,8 @@ export class Adversary {
 	private readonly slowUntil = new Map<number, number>();
 	/** Pauses taken so far. */
 	pauses = 0;
+	/** While false, calls are not delayed (a test that measures something else under load). */
+	active = true;
 
 	constructor(options: AdversaryOptions) {
 		this.seed = options.seed >>> 0;
@@ -98,6 +100,7 @@ export class Adversary {
 
 	/** Waits the next delay (more for a write that lands late); other calls may run meanwhile. */
 	pause(instance?: number, write = false): Promise<void> {
+		if (!this.active) return Promise.resolve();
 		this.pauses++;
 		let ms = this.nextDelay(instance);
 		if (write && this.random() < this.writeLagRate) ms += Math.floor(this.random() * this.maxWriteLagMs);
