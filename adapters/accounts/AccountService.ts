@@ -80,7 +80,12 @@ export class AccountService {
 		const run = randomRunId();
 		const protocol = provisionAccount<PersonRecord>(person, (attempt) => `${run}.${attempt}`);
 		let step = protocol.next();
-		while (!step.done) step = protocol.next(await this.perform(person, step.value));
+		try {
+			while (!step.done) step = protocol.next(await this.perform(person, step.value));
+		} catch (err) {
+			// A look-up or a write that failed (rate limit, server error): logged with a reference, as a refusal.
+			return this.fail(person.externalId, 'account-create-failed', err);
+		}
 		const result = step.value;
 		if (result.kind === 'failed')
 			return this.fail(person.externalId, 'account-create-failed', result.error ?? new Error(result.message));
