@@ -1,11 +1,13 @@
 import { AccountService, PersonInput } from '../adapters/accounts/AccountService';
 import { siteUrl } from '../adapters/config';
+import { fingerprint } from '../adapters/crypto';
 import { CooldownRepository } from '../adapters/persistence/CooldownRepository';
 import { LogRepository } from '../adapters/persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../adapters/persistence/PeopleRepository';
 import { RestError } from '../adapters/rocketchat/RestClient';
 import { restClientFor } from '../adapters/rocketchat/clientFor';
 import { DesiredStore } from '../adapters/sync/desiredStore';
+import { canonicalJson } from '../adapters/sync/util';
 import { DesiredPerson } from '../core/sync/types';
 import { decideSso } from '../core/sso';
 import { scheduleAccountPhotos } from '../processors/AccountPhotosProcessor';
@@ -55,8 +57,7 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	const now = Date.now();
 	// Known people: one read. A failed login is kept on their record; failed creations of unknown
 	// people are kept apart.
-	const desired = new DesiredStore(reader, ctx.persis);
-	const [record, desiredRecord] = await Promise.all([people.get(reader, p.externalId), desired.getPerson(p.externalId)]);
+	const record = await people.get(reader, p.externalId);
 	const cooldown = record ? record.cooldown : await cooldowns.get(reader, p.externalId);
 	const decision = decideSso({
 		record,
@@ -88,8 +89,7 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	} else {
 		account = record as PersonRecord;
 	}
-	// Signed on: known to the sync with this profile (groups may name them), unless a push describes them.
-	await desired.recordSignOn(signedOnProfile(p), desiredRecord);
+	account = await knownToSync(ctx, accounts, account, signedOnProfile(p));
 
 	const token = await accounts.token(account);
 	if (!token.ok && token.inactive) {
@@ -138,6 +138,26 @@ async function logConfigError(ctx: RequestContext<PersonInput>, externalId: stri
 	const entry = await new LogRepository().add(ctx.persis, { level: 'error', event: 'rest-not-configured', externalId, message });
 	ctx.app.getLogger().error(`sso/token for ${externalId} [${entry.reference}]: ${entry.message}`);
 	return entry.reference;
+}
+
+/**
+ * A person who signed on is known to the sync with the profile sent (groups may name them), unless a push
+ * describes them. Known people signing on with the same profile again cost nothing here: their record
+ * keeps the fingerprint of the profile last found known.
+ */
+async function knownToSync(
+	ctx: RequestContext<PersonInput>,
+	accounts: AccountService,
+	account: PersonRecord,
+	profile: DesiredPerson,
+): Promise<PersonRecord> {
+	const known = fingerprint(canonicalJson(profile));
+	if (account.knownProfile === known) return account;
+	const desired = new DesiredStore(ctx.read.getPersistenceReader(), ctx.persis);
+	await desired.recordSignOn(profile, await desired.getPerson(profile.externalId));
+	const updated = { ...account, knownProfile: known };
+	await accounts.saveRecord(updated, account);
+	return updated;
 }
 
 /** The profile a sign-on carries, as the sync's desired person (only the fields sent). */

@@ -4,6 +4,7 @@ import { DesiredGroup, DesiredPerson, DesiredState } from '../../core/sync/types
 import { DesiredGroupRecord, DesiredGroupRepository } from '../persistence/DesiredGroupRepository';
 import { DesiredPersonRecord, DesiredPersonRepository } from '../persistence/DesiredPersonRepository';
 import { DesiredRoleRecord, DesiredRoleRepository } from '../persistence/DesiredRoleRepository';
+import { PeopleRepository } from '../persistence/PeopleRepository';
 import { SyncStateRepository } from '../persistence/SyncStateRepository';
 import { takeLease } from '../lease';
 import { canonicalJson, mapLimit, newRunId } from './util';
@@ -195,6 +196,9 @@ export class DesiredStore {
 			countKept(oldGroups, groups, (r) => r.key) -
 			countKept(oldRoles, roles, (r) => r.name);
 		await mapLimit(writes, PARALLEL_WRITES, (w) => w());
+		// People this snapshot no longer describes are unknown again until their next sign-on.
+		const forgotten = oldPeople.map((r) => r.externalId).filter((id) => !people.has(id));
+		if (forgotten.length > 0) await new PeopleRepository().forgetKnownProfiles(this.read, persis, forgotten);
 		if (writes.length > 0) await this.bump();
 		return {
 			written: writes.length - removed,
