@@ -49,6 +49,20 @@ function shaped<M extends 'GET' | 'POST', P extends PathPattern>(value: Checked<
 
 type Validator = ((v: unknown) => boolean) & { errors?: Array<{ instancePath?: string; message?: string }> | null };
 
+/**
+ * What Rocket.Chat answers when MongoDB's unique index on `username` or `emails.address` refuses an
+ * insert that passed the availability check (two creations at once): a 400 carrying the driver's
+ * message, without an error type.
+ */
+function duplicateKey(field: 'username' | 'email', value: string): RestError {
+	const index = field === 'username' ? 'username_1' : 'emails.address_1';
+	const key = field === 'username' ? 'username' : 'emails.address';
+	return new RestError(400, {
+		success: false,
+		error: `E11000 duplicate key error collection: rocketchat.users index: ${index} dup key: { ${key}: ${JSON.stringify(value)} }`,
+	});
+}
+
 /** Rejects a body the real server's validator rejects, with the server's error shape. */
 function validate(body: unknown, validator: Validator): Record<string, unknown> {
 	if (!validator(body)) {
@@ -304,11 +318,20 @@ export function v1Routes(): Route[] {
 			const users = all.slice(offset, offset + count);
 			return shaped<'GET', '/v1/users.list'>({ users, count: users.length, offset, total: all.length });
 		}),
-		r('POST', 'users.create', (ctx) => {
+		r('POST', 'users.create', async (ctx) => {
 			need(ctx, 'create-user');
 			const p = validate(obj(ctx.req.body), isUserCreateParamsPOST as Validator);
 			if (ctx.world.isBlockedUsername(String(p.username)))
 				throw badRequest(`${String(p.username)} is blocked and can't be used!`, 'error-blocked-username');
+			const adversary = ctx.sandbox.adversary;
+			if (adversary) {
+				// Rocket.Chat checks that the username and the address are free, then inserts: another insert
+				// can land in between, and the users collection's unique indexes refuse the second one.
+				ctx.world.checkNewUser(String(p.username), String(p.email));
+				await adversary.pause();
+				const taken = ctx.world.takenField(String(p.username), String(p.email));
+				if (taken) throw duplicateKey(taken.field, taken.value);
+			}
 			const user = ctx.world.createUser({
 				username: String(p.username),
 				name: String(p.name),

@@ -47,7 +47,8 @@ describe('npm run deploy, against the sandbox', function () {
 	describe('a server without the app', () => {
 		let h: Harness;
 		let password: string[];
-		const storedAt = () => String(h.world.appStorage.get(APP_ID)?.updatedAt);
+		// Milliseconds: an install and an update in the same second look alike as date strings.
+		const storedAt = () => new Date(String(h.world.appStorage.get(APP_ID)?.updatedAt)).getTime();
 
 		before(async () => {
 			h = await Harness.start({ install: false });

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { Harness } from './harness';
 import { HistoryReceiver } from './history-receiver';
 
-const KEY = 'history-outbound-key-0123456789';
+const KEY = 'history-outbound-key-0123456789abcdef';
 
 /** The texts an app log entry holds (the engine stores the arguments of each logger call). */
 function logTexts(entry: unknown): string[] {
