@@ -48,7 +48,10 @@ describe('npm run deploy, against the sandbox', function () {
 		let h: Harness;
 		let password: string[];
 		// Milliseconds: an install and an update in the same second look alike as date strings.
-		const storedAt = () => new Date(String(h.world.appStorage.get(APP_ID)?.updatedAt)).getTime();
+		const storedAt = () => {
+			const at = h.world.appStorage.get(APP_ID)?.updatedAt;
+			return at instanceof Date ? at.getTime() : undefined;
+		};
 
 		before(async () => {
 			h = await Harness.start({ install: false });
