@@ -1,6 +1,6 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
-import { DEFAULT_PERMISSIONS, DEFAULT_ROLES } from './defaults';
+import { DEFAULT_PERMISSIONS, DEFAULT_ROLES, GENERAL, ROCKET_CAT } from './defaults';
 import {
 	EphemeralNotice,
 	OutboundCall,
@@ -47,6 +47,8 @@ export const NAME_PATTERN = /^[0-9a-zA-Z-_.]+$/;
 const MAX_LOGIN_TOKENS = 50;
 
 export interface CreateUserInput {
+	/** A fixed id (the built-in bot's is its username); a random one otherwise. */
+	_id?: string;
 	username: string;
 	name?: string;
 	email?: string;
@@ -76,6 +78,8 @@ export interface UpdateUserInput {
 }
 
 export interface CreateRoomInput {
+	/** A fixed id (#general's is `GENERAL`); a random one otherwise. */
+	_id?: string;
 	name: string;
 	type: RoomType;
 	creatorId: string;
@@ -85,6 +89,8 @@ export interface CreateRoomInput {
 	description?: string;
 	customFields?: Record<string, unknown>;
 	fname?: string;
+	/** Default rooms are joined by new accounts (users.create's joinDefaultChannels). */
+	isDefault?: boolean;
 }
 
 export interface PostMessageInput {
@@ -122,6 +128,8 @@ export class World {
 	readonly roles = new Map<string, WRole>();
 	/** permission id -> roles holding it */
 	readonly permissions = new Map<string, Set<string>>();
+	/** permission id -> when its roles last changed (permissions.listAll's updatedSince). */
+	readonly permissionsUpdatedAt = new Map<string, Date>();
 	readonly serverSettings = new Map<string, unknown>();
 	readonly persistence = new Map<string, PersistenceRecord>();
 	/** Index of the app records by association (`appId|model|id` -> record ids), as MongoDB indexes them. */
@@ -159,10 +167,21 @@ export class World {
 				mandatory2fa: false,
 			});
 		}
-		for (const [perm, roles] of Object.entries(DEFAULT_PERMISSIONS)) this.permissions.set(perm, new Set(roles));
+		const seeded = new Date();
+		for (const [perm, roles] of Object.entries(DEFAULT_PERMISSIONS)) {
+			this.permissions.set(perm, new Set(roles));
+			this.permissionsUpdatedAt.set(perm, seeded);
+		}
 		this.serverSettings.set('Site_Url', 'http://localhost:3000');
 		this.serverSettings.set('Site_Name', 'Rocket.Chat Sandbox');
 		this.serverSettings.set('Accounts_Iframe_enabled', false);
+		// What a fresh server holds: the built-in bot and the default channel (with no creator).
+		const cat = this.createUser({ ...ROCKET_CAT, type: 'bot', roles: ['bot'] });
+		cat.status = 'online';
+		const general = this.createRoom({ ...GENERAL, type: 'c', creatorId: cat._id, isDefault: true });
+		general.members = [];
+		general.roomRoles = {};
+		delete general.u;
 	}
 
 	// ---------------------------------------------------------------- users
@@ -186,8 +205,9 @@ export class World {
 			}
 		}
 		const now = new Date();
+		if (input._id !== undefined && this.users.has(input._id)) throw new WorldError('error-duplicate-user-id', 'User id already exists');
 		const user: WUser = {
-			_id: randomId(),
+			_id: input._id ?? randomId(),
 			username,
 			name: input.name ?? username,
 			emails: email ? [{ address: email, verified: input.verified ?? false }] : [],
@@ -253,9 +273,12 @@ export class World {
 		return user;
 	}
 
-	setAvatar(userId: string, avatarUrl: string): WUser {
+	/** Sets the avatar from a URL, or (no URL) from an uploaded image. */
+	setAvatar(userId: string, avatarUrl: string | undefined): WUser {
 		const user = this.requireUser(userId);
-		user.avatarUrl = avatarUrl;
+		if (avatarUrl === undefined) delete user.avatarUrl;
+		else user.avatarUrl = avatarUrl;
+		user.avatarOrigin = avatarUrl === undefined ? 'upload' : 'url';
 		user.avatarETag = randomId(8);
 		user._updatedAt = new Date();
 		return user;
@@ -264,6 +287,7 @@ export class World {
 	resetAvatar(userId: string): WUser {
 		const user = this.requireUser(userId);
 		delete user.avatarUrl;
+		delete user.avatarOrigin;
 		user.avatarETag = randomId(8);
 		user._updatedAt = new Date();
 		return user;
@@ -300,8 +324,11 @@ export class World {
 		return u;
 	}
 
-	/** users.createToken / login: a new login token (at most 50 kept per user, oldest dropped). */
-	createLoginToken(userId: string): string {
+	/**
+	 * A new login token (at most 50 kept per user, oldest dropped); `login` records it as a login
+	 * (users.createToken hands out a token without one).
+	 */
+	createLoginToken(userId: string, login = true): string {
 		const user = this.requireUser(userId);
 		const token = randomBytes(32).toString('base64url');
 		user.loginTokens.push({ hashedToken: hashLoginToken(token), when: new Date() });
@@ -310,7 +337,7 @@ export class World {
 			const drop = new Set(regular.slice(0, regular.length - MAX_LOGIN_TOKENS));
 			user.loginTokens = user.loginTokens.filter((t) => !drop.has(t));
 		}
-		user.lastLogin = new Date();
+		if (login) user.lastLogin = new Date();
 		return token;
 	}
 
@@ -321,8 +348,11 @@ export class World {
 		return token;
 	}
 
-	/** Checks a password; returns the user or throws Rocket.Chat's login error. */
-	checkPassword(usernameOrEmail: string, password: string): WUser {
+	/**
+	 * Checks a password (plain, or its SHA-256 digest as Meteor clients send it); returns the user or
+	 * throws Rocket.Chat's login error.
+	 */
+	checkPassword(usernameOrEmail: string, password: string | { digest: string }): WUser {
 		const user = usernameOrEmail.includes('@') ? this.findUserByEmail(usernameOrEmail) : this.findUserByUsername(usernameOrEmail);
 		if (!user || !user.password || !verifyPassword(password, user.password)) {
 			throw new WorldError('error-unauthorized', 'Unauthorized', 401);
@@ -340,15 +370,16 @@ export class World {
 		return user.loginTokens.some((t) => t.hashedToken === hashed) ? user : undefined;
 	}
 
-	/** Users whose last login is older than `days`, optionally only with `role`; deactivated unless dry-run. */
-	deactivateIdle(days: number, role: string | undefined, now = Date.now()): number {
+	/**
+	 * Deactivates the active holders of `role` who have not logged in for `days` days, or never did
+	 * (Rocket.Chat's setActiveNotLoggedInAfterWithRole); returns how many.
+	 */
+	deactivateIdle(days: number, role: string, now = Date.now()): number {
 		const cutoff = now - days * 86_400_000;
 		let count = 0;
 		for (const u of this.users.values()) {
-			if (!u.active || u.type !== 'user') continue;
-			if (role && !u.roles.includes(role)) continue;
-			const last = (u.lastLogin ?? u.createdAt).getTime();
-			if (last < cutoff) {
+			if (!u.active || !u.roles.includes(role)) continue;
+			if (!u.lastLogin || u.lastLogin.getTime() <= cutoff) {
 				this.setActive(u._id, false);
 				count++;
 			}
@@ -433,6 +464,7 @@ export class World {
 
 	setPermissionRoles(permission: string, roles: string[]): void {
 		this.permissions.set(permission, new Set(roles));
+		this.permissionsUpdatedAt.set(permission, new Date());
 	}
 
 	// ---------------------------------------------------------------- rooms
@@ -446,7 +478,7 @@ export class World {
 		const creator = this.requireUser(input.creatorId);
 		const now = new Date();
 		const room: WRoom = {
-			_id: randomId(),
+			_id: input._id ?? randomId(),
 			name,
 			fname: input.fname ?? name,
 			t: input.type,
@@ -454,10 +486,11 @@ export class World {
 			ts: now,
 			_updatedAt: now,
 			ro: input.readOnly ?? false,
-			default: false,
+			default: input.isDefault ?? false,
 			msgs: 0,
 			members: [creator._id],
 			roomRoles: { [creator._id]: ['owner'] },
+			unread: {},
 		};
 		if (input.topic) room.topic = input.topic;
 		if (input.description) room.description = input.description;
@@ -504,6 +537,16 @@ export class World {
 		return room;
 	}
 
+	/** Archives or unarchives a room, with Rocket.Chat's `room-archived` / `room-unarchived` message. */
+	setArchived(roomId: string, archived: boolean, byId: string): void {
+		const room = this.requireRoom(roomId);
+		if (Boolean(room.archived) === archived) return;
+		if (archived) room.archived = true;
+		else delete room.archived;
+		room._updatedAt = new Date();
+		this.systemMessage(roomId, archived ? 'room-archived' : 'room-unarchived', '', byId);
+	}
+
 	deleteRoom(roomId: string): void {
 		this.requireRoom(roomId);
 		this.rooms.delete(roomId);
@@ -511,26 +554,43 @@ export class World {
 		this.roomMessages.delete(roomId);
 	}
 
-	/** Adds a member; adding someone already in the room changes nothing (as Rocket.Chat). */
-	addMember(roomId: string, userId: string): boolean {
+	/**
+	 * Adds a member; adding someone already in the room changes nothing (as Rocket.Chat). Like
+	 * Rocket.Chat's addUserToRoom it leaves a system message: "added by" (`au`) when someone else
+	 * added them, "joined" (`uj`) otherwise; `silent` skips it (room creation).
+	 */
+	addMember(roomId: string, userId: string, options: { by?: string; silent?: boolean } = {}): boolean {
 		const room = this.requireRoom(roomId);
-		this.requireUser(userId);
+		const user = this.requireUser(userId);
 		if (room.members.includes(userId)) return false;
 		room.members.push(userId);
+		room.unread[userId] = 0;
 		room._updatedAt = new Date();
+		if (!options.silent) {
+			if (options.by && options.by !== userId) this.systemMessage(roomId, 'au', user.username, options.by);
+			else this.systemMessage(roomId, 'uj', user.username, userId);
+		}
 		return true;
 	}
 
-	removeMember(roomId: string, userId: string): boolean {
+	/** Removes a member with Rocket.Chat's system message: "removed by" (`ru`) or "left" (`ul`). */
+	removeMember(roomId: string, userId: string, options: { by?: string; silent?: boolean } = {}): boolean {
 		const room = this.requireRoom(roomId);
 		if (!room.members.includes(userId)) return false;
 		room.members = room.members.filter((m) => m !== userId);
 		delete room.roomRoles[userId];
+		delete room.unread[userId];
 		room._updatedAt = new Date();
+		const user = this.users.get(userId);
+		if (!options.silent && user) {
+			if (options.by && options.by !== userId) this.systemMessage(roomId, 'ru', user.username, options.by);
+			else this.systemMessage(roomId, 'ul', user.username, userId);
+		}
 		return true;
 	}
 
-	addRoomRole(roomId: string, userId: string, role: string): void {
+	/** Gives a member a room role; `by` (who did it) leaves Rocket.Chat's `subscription-role-added` message. */
+	addRoomRole(roomId: string, userId: string, role: string, by?: string): void {
 		const room = this.requireRoom(roomId);
 		if (!room.members.includes(userId)) throw new WorldError('error-user-not-in-room', 'User is not in this room');
 		const roles = room.roomRoles[userId] ?? [];
@@ -539,9 +599,10 @@ export class World {
 			throw new WorldError(`error-user-already-${role}`, `User is already ${label}`);
 		}
 		room.roomRoles[userId] = [...roles, role];
+		if (by) this.systemMessage(roomId, 'subscription-role-added', this.requireUser(userId).username, by, { role });
 	}
 
-	removeRoomRole(roomId: string, userId: string, role: string): void {
+	removeRoomRole(roomId: string, userId: string, role: string, by?: string): void {
 		const room = this.requireRoom(roomId);
 		const roles = room.roomRoles[userId] ?? [];
 		if (!roles.includes(role)) {
@@ -550,6 +611,7 @@ export class World {
 		}
 		room.roomRoles[userId] = roles.filter((r) => r !== role);
 		if (room.roomRoles[userId].length === 0) delete room.roomRoles[userId];
+		if (by) this.systemMessage(roomId, 'subscription-role-removed', this.requireUser(userId).username, by, { role });
 	}
 
 	roomsOfUser(userId: string): WRoom[] {
@@ -584,6 +646,32 @@ export class World {
 		this.roomMessages.get(room._id)?.push(msg._id);
 		room.msgs++;
 		room.lastMessageAt = now;
+		for (const member of room.members) if (member !== user._id) room.unread[member] = (room.unread[member] ?? 0) + 1;
+		return msg;
+	}
+
+	/**
+	 * A system message (`t` set: `au`, `uj`, `ru`, `ul`, `room_changed_topic`, ...), as Rocket.Chat
+	 * saves one: it counts in the room's `msgs` and history, but not as unread.
+	 */
+	systemMessage(rid: string, t: string, text: string, actorId: string, extra: Partial<WMessage> = {}): WMessage {
+		const room = this.requireRoom(rid);
+		const actor = this.requireUser(actorId);
+		const now = new Date();
+		const msg: WMessage = {
+			_id: randomId(),
+			rid,
+			t,
+			msg: text,
+			u: { _id: actor._id, username: actor.username, name: actor.name },
+			ts: now,
+			_updatedAt: now,
+			groupable: false,
+			...extra,
+		};
+		this.messages.set(msg._id, msg);
+		this.roomMessages.get(rid)?.push(msg._id);
+		room.msgs++;
 		return msg;
 	}
 
@@ -797,15 +885,19 @@ export class World {
 		this.restCalls.set(endpoint, (this.restCalls.get(endpoint) ?? 0) + 1);
 	}
 
+	/**
+	 * Counts a call of `endpoint` from `callerKey` against the limiter. `counted` is false when the
+	 * limiter is off or the caller bypasses it; `limited` when the call is over the limit.
+	 */
 	rateLimitHit(
 		endpoint: string,
 		callerKey: string,
 		bypass: boolean,
 		count = true,
 		now = Date.now(),
-	): { limited: false } | { limited: true; resetAt: number; limit: number } {
+	): { counted: false; limited: false } | { counted: true; limited: boolean; resetAt: number; limit: number; remaining: number } {
 		if (count) this.countRestCall(endpoint);
-		if (!this.rateLimit.enabled || bypass) return { limited: false };
+		if (!this.rateLimit.enabled || bypass) return { counted: false, limited: false };
 		const key = `${endpoint}|${callerKey}`;
 		let c = this.rateCounters.get(key);
 		if (!c || now - c.windowStart >= this.rateLimit.windowMs) {
@@ -813,11 +905,13 @@ export class World {
 			this.rateCounters.set(key, c);
 		}
 		c.count++;
-		if (c.count > this.rateLimit.calls) {
+		const resetAt = c.windowStart + this.rateLimit.windowMs;
+		const limit = this.rateLimit.calls;
+		if (c.count > limit) {
 			this.rateLimitedCalls++;
-			return { limited: true, resetAt: c.windowStart + this.rateLimit.windowMs, limit: this.rateLimit.calls };
+			return { counted: true, limited: true, resetAt, limit, remaining: 0 };
 		}
-		return { limited: false };
+		return { counted: true, limited: false, resetAt, limit, remaining: limit - c.count };
 	}
 
 	/** Makes the next `count` calls of `endpoint` (`groups.addLeader` or `/api/v1/groups.addLeader`) fail with `status`. */
@@ -864,13 +958,18 @@ export function parseInterval(interval: string | number): number {
 	return n * factor;
 }
 
-function hashPassword(password: string): { salt: string; hash: string } {
-	const salt = randomBytes(16).toString('hex');
-	return { salt, hash: scryptSync(password, salt, 32, { N: 1024 }).toString('hex') };
+/** Rocket.Chat stores a hash of the password's SHA-256 digest, so clients may log in with the digest alone. */
+function passwordDigest(password: string | { digest: string }): string {
+	return typeof password === 'string' ? createHash('sha256').update(password).digest('hex') : password.digest.toLowerCase();
 }
 
-function verifyPassword(password: string, stored: { salt: string; hash: string }): boolean {
-	const candidate = scryptSync(password, stored.salt, 32, { N: 1024 });
+function hashPassword(password: string): { salt: string; hash: string } {
+	const salt = randomBytes(16).toString('hex');
+	return { salt, hash: scryptSync(passwordDigest(password), salt, 32, { N: 1024 }).toString('hex') };
+}
+
+function verifyPassword(password: string | { digest: string }, stored: { salt: string; hash: string }): boolean {
+	const candidate = scryptSync(passwordDigest(password), stored.salt, 32, { N: 1024 });
 	return timingSafeEqual(candidate, Buffer.from(stored.hash, 'hex'));
 }
 
