@@ -171,6 +171,13 @@ export function usersRoutes(): Route[] {
 				if (!u) throw failure('User not found.');
 				const myself = u._id === me._id;
 				const user = serializeUser(u, myself || can(ctx, 'view-full-other-user-info'));
+				// One's own document carries its services (the sandbox never returns hashes).
+				if (myself) {
+					user.services = {
+						password: { exists: u.password !== undefined },
+						resume: { loginTokens: u.loginTokens.map((t) => ({ when: t.when, ...(t.type ? { type: t.type, name: t.name } : {}) })) },
+					};
+				}
 				if (q.includeUserRooms === 'true' && (myself || can(ctx, 'view-other-user-channels'))) {
 					user.rooms = sortBy(
 						ctx.world.roomsOfUser(u._id).map((room) => {
