@@ -1,7 +1,9 @@
+import { tokenStrategy } from '../../adapters/accounts/AccountService';
 import { LogRepository } from '../../adapters/persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../../adapters/persistence/PeopleRepository';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
 import { RestError } from '../../adapters/rocketchat/RestClient';
+import { Setting } from '../../settings/settings';
 import { CommandContext, StatusSection, Subcommand } from './types';
 
 const DEFAULT_LOG_LINES = 10;
@@ -86,6 +88,8 @@ export const accountsSection: StatusSection = async (ctx: CommandContext) => {
 		const kind = err instanceof RestError ? err.kind : 'network';
 		lines.push(`- ${ctx.t('status_rest_failed', { reason: ctx.t(`rest_error_${kind}`) })}`);
 	}
+	const strategy = await tokenStrategy(ctx.read);
+	lines.push(`- ${ctx.t(`status_tokens_${strategy.replace('-', '_')}`, { setting: ctx.t(Setting.CreateTokensSecret) })}`);
 	const people = await new PeopleRepository().list(ctx.read.getPersistenceReader());
 	const inactive = people.filter((p) => !p.active).length;
 	lines.push(`- ${ctx.t('status_people', { count: people.length, inactive })}`);

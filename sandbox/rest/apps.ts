@@ -7,7 +7,6 @@ import { badRequest, forbidden, matchPath, RestError, RestRequest } from '../htt
 import type { Route, RouteContext } from '../sandbox';
 import { serverInfo } from './misc';
 
-
 /** Parses a multipart/form-data body into its fields (the CLI uploads the zip this way). */
 export function parseMultipart(req: RestRequest): Map<string, { filename?: string; data: Buffer }> {
 	const ct = req.headers['content-type'] ?? '';

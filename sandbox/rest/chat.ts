@@ -8,7 +8,7 @@ import { isChatDeleteProps, isChatUpdateProps } from '@rocket.chat/rest-typings'
 import { badRequest, failure, forbiddenUnauthorized, RestError } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import type { WMessage, WRoom, WUser } from '../world/types';
-import { can, canAccessRoom, caller, obj, serializeMessage, shaped, Validator } from './common';
+import { can, canAccessRoom, caller, obj, serializeMessage, shaped, siteUrl, str, Validator } from './common';
 
 // ---------------------------------------------------------------- message checks (Meteor `check`)
 
@@ -21,7 +21,7 @@ class MatchError extends Error {
 function describe(v: unknown): string {
 	if (v === null) return 'null';
 	if (Array.isArray(v)) return 'array';
-	return typeof v === 'object' ? 'object' : typeof v === 'string' ? `"${v}"` : String(v);
+	return typeof v === 'object' ? 'object' : typeof v === 'string' ? `"${v}"` : str(v);
 }
 
 type Rule = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'fullUrl' | 'partialUrl' | 'stringOrNumber' | 'scalar';
@@ -56,7 +56,8 @@ function checkValue(v: unknown, rule: Rule, field: string): void {
 		case 'fullUrl':
 		case 'partialUrl':
 			if (typeof v !== 'string') fail('Expected string');
-			if (/^\s*javascript:/i.test(v as string) || !validUrl(v as string, rule === 'partialUrl')) fail('Failed Match.Where validation');
+			if (/^\s*javascript:/i.test(v as string) || !validUrl(v as string, rule === 'partialUrl'))
+				fail('Failed Match.Where validation');
 			return;
 	}
 }
@@ -137,7 +138,7 @@ function validateMessage(m: Record<string, unknown>): void {
 
 /** The quote attachments of a text: one per link to a message of this server (`...?msg=<id>`), in order. */
 function quoteAttachments(ctx: RouteContext, text: string): Array<Record<string, unknown>> {
-	const site = String(ctx.world.serverSettings.get('Site_Url') ?? '').replace(/\/$/, '');
+	const site = siteUrl(ctx.world);
 	const out: Array<Record<string, unknown>> = [];
 	for (const match of text.matchAll(/https?:\/\/[^\s<>]+/g)) {
 		const link = match[0];
@@ -245,33 +246,29 @@ export function chatRoutes(): Route[] {
 		...extra,
 	});
 	return [
-		r(
-			'POST',
-			'chat.postMessage',
-			(ctx) => {
-				const p = obj(ctx.req.body);
-				const target = [p.channel, p.roomId].flat().find((x): x is string => typeof x === 'string' && x !== '');
-				const room = targetRoom(ctx, target ?? '');
-				const attachments = Array.isArray(p.attachments)
-					? (p.attachments as unknown[]).map((a) => {
-							if (!a || typeof a !== 'object') return a;
-							const { msg, ...rest } = a as Record<string, unknown>;
-							return typeof msg === 'string' ? { ...rest, text: msg.trim() } : rest;
-						})
-					: undefined;
-				const msg = send(ctx, room, {
-					msg: String(p.text ?? p.msg ?? '').trim(),
-					alias: p.alias,
-					emoji: p.emoji,
-					avatar: p.avatar,
-					tmid: p.tmid,
-					attachments,
-					customFields: p.customFields,
-				});
-				ctx.sandbox.fireMessageEvent('sent', msg._id, ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']));
-				return shaped<'POST', '/v1/chat.postMessage'>({ ts: Date.now(), channel: target, message: serializeMessage(msg) });
-			},
-		),
+		r('POST', 'chat.postMessage', (ctx) => {
+			const p = obj(ctx.req.body);
+			const target = [p.channel, p.roomId].flat().find((x): x is string => typeof x === 'string' && x !== '');
+			const room = targetRoom(ctx, target ?? '');
+			const attachments = Array.isArray(p.attachments)
+				? (p.attachments as unknown[]).map((a) => {
+						if (!a || typeof a !== 'object') return a;
+						const { msg, ...rest } = a as Record<string, unknown>;
+						return typeof msg === 'string' ? { ...rest, text: msg.trim() } : rest;
+					})
+				: undefined;
+			const msg = send(ctx, room, {
+				msg: str(p.text ?? p.msg).trim(),
+				alias: p.alias,
+				emoji: p.emoji,
+				avatar: p.avatar,
+				tmid: p.tmid,
+				attachments,
+				customFields: p.customFields,
+			});
+			ctx.sandbox.fireMessageEvent('sent', msg._id, ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']));
+			return shaped<'POST', '/v1/chat.postMessage'>({ ts: Date.now(), channel: target, message: serializeMessage(msg) });
+		}),
 		r(
 			'POST',
 			'chat.update',
@@ -330,7 +327,8 @@ export function chatRoutes(): Route[] {
 			if (typeof p.command !== 'string') throw failure('You must provide a command to run.');
 			if (p.params !== undefined && p.params !== null && typeof p.params !== 'string')
 				throw failure('The parameters for the command must be a single string.');
-			if (typeof p.roomId !== 'string') throw failure("The room's id where to execute this command must be provided and be a string.");
+			if (typeof p.roomId !== 'string')
+				throw failure("The room's id where to execute this command must be provided and be a string.");
 			if (p.tmid !== undefined && p.tmid !== null && typeof p.tmid !== 'string')
 				throw failure('The tmid parameter when provided must be a string.');
 			const command = p.command.toLowerCase();

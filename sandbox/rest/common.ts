@@ -35,6 +35,16 @@ export function invalidParams(validator: Validator): RestError {
 	return badRequest(messages.length > 0 ? messages.join('\n ') : 'invalid params', 'invalid-params');
 }
 
+/** A parameter as text: strings as they are, numbers and booleans written out, anything else empty. */
+export function str(v: unknown): string {
+	return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
+/** The server's Site_Url, without a trailing slash. */
+export function siteUrl(world: World): string {
+	return str(world.serverSettings.get('Site_Url')).replace(/\/$/, '');
+}
+
 export function obj(body: unknown): Record<string, unknown> {
 	return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
@@ -50,8 +60,8 @@ export function can(ctx: RouteContext, permission: string, roomId?: string): boo
 
 /** getPaginationItems: `count` defaults to 50 and is capped at 100; 0 means every item. */
 export function paging(q: Record<string, unknown>, defaultCount = 50): { offset: number; count: number } {
-	const offset = Number.parseInt(String(q.offset ?? '0'), 10);
-	let count = q.count === undefined ? defaultCount : Number.parseInt(String(q.count), 10);
+	const offset = Number.parseInt(str(q.offset ?? '0'), 10);
+	let count = q.count === undefined ? defaultCount : Number.parseInt(str(q.count), 10);
 	if (Number.isNaN(count)) count = defaultCount;
 	if (count > 100) count = 100;
 	return { offset: Number.isNaN(offset) || offset < 0 ? 0 : offset, count: count <= 0 ? Number.MAX_SAFE_INTEGER : count };
@@ -108,7 +118,8 @@ export function matches(doc: unknown, query: Record<string, unknown>): boolean {
 		const values = valuesAt(doc, key.split('.'));
 		if (cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof Date)) {
 			const ops = cond as Record<string, unknown>;
-			if (Object.keys(ops).some((k) => k.startsWith('$'))) return Object.entries(ops).every(([op, arg]) => operator(values, op, arg, ops));
+			if (Object.keys(ops).some((k) => k.startsWith('$')))
+				return Object.entries(ops).every(([op, arg]) => operator(values, op, arg, ops));
 		}
 		return values.some((v) => equal(v, cond));
 	});
@@ -136,7 +147,7 @@ function operator(values: unknown[], op: string, arg: unknown, all: Record<strin
 }
 
 function valuesAt(doc: unknown, path: string[]): unknown[] {
-	if (path.length === 0) return Array.isArray(doc) ? [doc, ...doc] : [doc];
+	if (path.length === 0) return Array.isArray(doc) ? [doc, ...(doc as unknown[])] : [doc];
 	if (Array.isArray(doc)) return doc.flatMap((d) => valuesAt(d, path));
 	if (!doc || typeof doc !== 'object') return [undefined];
 	return valuesAt((doc as Record<string, unknown>)[path[0]], path.slice(1));
@@ -179,7 +190,7 @@ function compare(x: unknown, y: unknown): number {
 	if (x instanceof Date && y instanceof Date) return x.getTime() - y.getTime();
 	if (typeof x === 'number' && typeof y === 'number') return x - y;
 	if (typeof x === 'boolean' && typeof y === 'boolean') return Number(x) - Number(y);
-	const [a, b] = [String(x), String(y)];
+	const [a, b] = [str(x), str(y)];
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -220,14 +231,14 @@ export function roomFromParams(ctx: RouteContext, p: Record<string, unknown>): W
 }
 
 /**
- * canAccessRoom: a public room for holders of `view-c-room`, any other room for its members holding
- * `view-joined-room` (or, for a private room, `view-p-room`). Not being a member hides a private room
- * even from an admin.
+ * canAccessRoom: a public room for holders of `view-c-room`; any room for its members holding
+ * `view-joined-room` or `view-<type>-room` (view-p-room, view-d-room, ...). Not being a member hides
+ * a private room even from an admin.
  */
 export function canAccessRoom(world: World, room: WRoom, user: WUser): boolean {
 	if (room.t === 'c' && world.hasPermission(user._id, 'view-c-room')) return true;
 	if (!room.members.includes(user._id)) return false;
-	return world.hasPermission(user._id, 'view-joined-room') || (room.t === 'p' && world.hasPermission(user._id, 'view-p-room'));
+	return world.hasPermission(user._id, 'view-joined-room') || world.hasPermission(user._id, `view-${room.t}-room`);
 }
 
 /** A subscription's id: stable for a member of a room, as the subscription document's `_id`. */
@@ -269,7 +280,7 @@ export function serializeUser(u: WUser, full = false): Record<string, unknown> {
 /** getUserInfo: the caller's own document for `/me` and a login, with e-mail, preferences and avatar URL. */
 export function serializeMe(ctx: RouteContext, u: WUser): Record<string, unknown> {
 	const verified = u.emails.find((e) => e.verified) ?? u.emails[0];
-	const site = String(ctx.world.serverSettings.get('Site_Url') ?? '').replace(/\/$/, '');
+	const site = siteUrl(ctx.world);
 	return {
 		...serializeUser(u, true),
 		...(verified ? { email: verified.address } : {}),

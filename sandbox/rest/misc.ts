@@ -7,7 +7,7 @@ import { isRoleAddUserToRoleProps, isRoleRemoveUserFromRoleProps } from '@rocket
 import { badRequest, failure } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import type { WRole, WUser } from '../world/types';
-import { can, caller, obj, paging, serializeMe, serializeUser, shaped, userFromParams, Validator } from './common';
+import { can, caller, obj, paging, serializeMe, serializeUser, shaped, str, userFromParams, Validator } from './common';
 
 export const SERVER_VERSION = '7.10.0';
 /** The Apps-Engine version a 7.10 server ships (its marketplace API version). */
@@ -94,7 +94,11 @@ export function miscRoutes(): Route[] {
 				const b = obj(ctx.req.body);
 				if (typeof b.resume === 'string') {
 					const u = [...ctx.world.users.values()].find((x) => ctx.world.authenticate(x._id, String(b.resume)));
-					if (!u) return { status: 401, body: { status: 'error', error: 403, message: 'You\'ve been logged out by the server. Please log in again.' } };
+					if (!u)
+						return {
+							status: 401,
+							body: { status: 'error', error: 403, message: "You've been logged out by the server. Please log in again." },
+						};
 					return loggedIn(ctx, u);
 				}
 				const user = loginUser(b);
@@ -119,11 +123,12 @@ export function miscRoutes(): Route[] {
 			'roles.addUserToRole',
 			(ctx) => {
 				const p = obj(ctx.req.body);
-				const role = ctx.world.findRole(String(p.roleId ?? p.roleName ?? ''));
+				const role = ctx.world.findRole(str(p.roleId ?? p.roleName));
 				if (!role) throw badRequest('This role does not exist', 'error-invalid-roleId');
 				const user = userFromParams(ctx, p);
 				const roomId = typeof p.roomId === 'string' ? p.roomId : undefined;
-				if (role._id === 'admin' && !can(ctx, 'assign-admin-role')) throw badRequest('Assigning admin is not allowed', 'error-not-allowed');
+				if (role._id === 'admin' && !can(ctx, 'assign-admin-role'))
+					throw badRequest('Assigning admin is not allowed', 'error-not-allowed');
 				const holds =
 					role.scope === 'Subscriptions'
 						? !!roomId && (ctx.world.findRoomById(roomId)?.roomRoles[user._id] ?? []).includes(role.name)
@@ -139,9 +144,9 @@ export function miscRoutes(): Route[] {
 			'roles.removeUserFromRole',
 			(ctx) => {
 				const p = obj(ctx.req.body);
-				const role = ctx.world.findRole(String(p.roleId ?? p.roleName ?? ''));
+				const role = ctx.world.findRole(str(p.roleId ?? p.roleName));
 				if (!role) throw badRequest('This role does not exist', 'error-invalid-roleId');
-				const user = ctx.world.findUserByUsername(String(p.username ?? ''));
+				const user = ctx.world.findUserByUsername(str(p.username));
 				if (!user) throw badRequest('There is no user with this username', 'error-invalid-user');
 				const scope = typeof p.scope === 'string' ? p.scope : undefined;
 				const holds =
@@ -198,9 +203,13 @@ export function miscRoutes(): Route[] {
 						return typeof o._id === 'string' && Array.isArray(o.roles) && o.roles.every((x) => typeof x === 'string');
 					});
 				if (!valid) throw failure('Invalid body params', 'error-invalid-body-params');
-				const updates = (list as Array<{ _id: string; roles: string[] }>).map((p) => ({ _id: p._id, roles: [...new Set(p.roles)] }));
+				const updates = (list as Array<{ _id: string; roles: string[] }>).map((p) => ({
+					_id: p._id,
+					roles: [...new Set(p.roles)],
+				}));
 				if (updates.some((p) => !ctx.world.permissions.has(p._id))) throw failure('Invalid permission', 'error-invalid-permission');
-				if (updates.some((p) => p.roles.some((role) => !ctx.world.findRole(role)))) throw failure('Invalid role', 'error-invalid-role');
+				if (updates.some((p) => p.roles.some((role) => !ctx.world.findRole(role))))
+					throw failure('Invalid role', 'error-invalid-role');
 				for (const p of updates) ctx.world.setPermissionRoles(p._id, p.roles);
 				return { permissions: permissionDocs(ctx) };
 			},

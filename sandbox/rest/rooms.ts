@@ -31,6 +31,7 @@ import {
 	serializeRoom,
 	shaped,
 	sortBy,
+	str,
 	subscriptionId,
 	userFromParams,
 	Validator,
@@ -110,19 +111,17 @@ function roomRole(ctx: RouteContext, role: 'moderator' | 'leader', add: boolean)
 
 /** getUserListFromParams: `userId`, `userIds`, `username`, `usernames` or `user`; unknown accounts are dropped. */
 function userList(ctx: RouteContext, p: Record<string, unknown>): WUser[] {
-	const ids = [...(typeof p.userId === 'string' ? [p.userId] : []), ...(Array.isArray(p.userIds) ? p.userIds : [])];
+	const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
+	const ids = [...(typeof p.userId === 'string' ? [p.userId] : []), ...list(p.userIds)];
 	const names = [
 		...(typeof p.username === 'string' ? [p.username] : []),
 		...(typeof p.user === 'string' ? [p.user] : []),
-		...(Array.isArray(p.usernames) ? p.usernames : []),
+		...list(p.usernames),
 	];
 	if (ids.length === 0 && names.length === 0) {
 		throw badRequest('Please provide "userId" or "username" or "userIds" or "usernames" as param', 'error-users-params-not-provided');
 	}
-	const found = [
-		...ids.map((id) => ctx.world.findUserById(String(id))),
-		...names.map((n) => ctx.world.findUserByUsername(String(n))),
-	];
+	const found = [...ids.map((id) => ctx.world.findUserById(String(id))), ...names.map((n) => ctx.world.findUserByUsername(String(n)))];
 	return found.filter((u): u is WUser => !!u);
 }
 
@@ -142,13 +141,16 @@ export function roomsRoutes(): Route[] {
 			(ctx) => {
 				const p = obj(ctx.req.body);
 				if (!p.name) throw failure('Body param "name" is required');
-				if (p.members !== undefined && !Array.isArray(p.members)) throw failure('Body param "members" must be an array if provided');
+				if (p.members !== undefined && !Array.isArray(p.members))
+					throw failure('Body param "members" must be an array if provided');
 				if (!can(ctx, 'create-p')) throw forbiddenUnauthorized();
 				return shaped<'POST', '/v1/groups.create'>({ group: serializeRoom(createRoom(ctx, 'p', p)) });
 			},
 			{ validate: isGroupsCreateProps as Validator },
 		),
-		r('GET', 'groups.info', (ctx) => shaped<'GET', '/v1/groups.info'>({ group: serializeRoom(privateGroup(ctx, ctx.req.query, false)) })),
+		r('GET', 'groups.info', (ctx) =>
+			shaped<'GET', '/v1/groups.info'>({ group: serializeRoom(privateGroup(ctx, ctx.req.query, false)) }),
+		),
 		r('GET', 'groups.members', (ctx) => membersPage(ctx, privateGroup(ctx, ctx.req.query, false))),
 		r('GET', 'groups.roles', (ctx) => {
 			const room = privateGroup(ctx, ctx.req.query, false);
@@ -230,7 +232,7 @@ export function roomsRoutes(): Route[] {
 				const room = privateGroup(ctx, p);
 				if (!Object.prototype.hasOwnProperty.call(p, 'topic')) throw failure('The bodyParam "topic" is required');
 				if (!can(ctx, 'edit-room', room._id)) throw badRequest('Editing room is not allowed', 'error-action-not-allowed');
-				const topic = String(p.topic ?? '');
+				const topic = str(p.topic);
 				if (topic !== (room.topic ?? '')) {
 					ctx.world.updateRoom(room._id, { topic });
 					ctx.world.systemMessage(room._id, 'room_changed_topic', topic, caller(ctx)._id);

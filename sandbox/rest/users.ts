@@ -73,10 +73,12 @@ function validateUserData(ctx: RouteContext, data: Record<string, unknown>, targ
 	if (typeof data.username === 'string' && !NAME_PATTERN.test(data.username)) {
 		throw badRequest(`${data.username} is not a valid username`, 'error-input-is-not-a-valid-field');
 	}
-	if (typeof data.email === 'string' && !EMAIL.test(data.email.trim())) throw badRequest(`Invalid email ${data.email}`, 'error-invalid-email');
+	if (typeof data.email === 'string' && !EMAIL.test(data.email.trim()))
+		throw badRequest(`Invalid email ${data.email}`, 'error-invalid-email');
 	if (typeof data.nickname === 'string' && data.nickname.length > 120)
 		throw badRequest('Nickname size exceeds 120 characters', 'error-nickname-size-exceeded');
-	if (typeof data.bio === 'string' && data.bio.length > 260) throw badRequest('Bio size exceeds 260 characters', 'error-bio-size-exceeded');
+	if (typeof data.bio === 'string' && data.bio.length > 260)
+		throw badRequest('Bio size exceeds 260 characters', 'error-bio-size-exceeded');
 }
 
 function isBlocked(username: string): boolean {
@@ -175,7 +177,9 @@ export function usersRoutes(): Route[] {
 				if (myself) {
 					user.services = {
 						password: { exists: u.password !== undefined },
-						resume: { loginTokens: u.loginTokens.map((t) => ({ when: t.when, ...(t.type ? { type: t.type, name: t.name } : {}) })) },
+						resume: {
+							loginTokens: u.loginTokens.map((t) => ({ when: t.when, ...(t.type ? { type: t.type, name: t.name } : {}) })),
+						},
 					};
 				}
 				if (q.includeUserRooms === 'true' && (myself || can(ctx, 'view-other-user-channels'))) {
@@ -223,7 +227,8 @@ export function usersRoutes(): Route[] {
 				const q = ctx.req.query;
 				const { offset, count } = paging(q);
 				const { sort } = parseJsonQuery(ctx);
-				const term = typeof q.searchTerm === 'string' && q.searchTerm !== '' ? new RegExp(escapeRegExp(q.searchTerm), 'i') : undefined;
+				const term =
+					typeof q.searchTerm === 'string' && q.searchTerm !== '' ? new RegExp(escapeRegExp(q.searchTerm), 'i') : undefined;
 				const byEmail = can(ctx, 'view-full-other-user-info');
 				const roles = q.roles === undefined ? undefined : ([] as string[]).concat(q.roles as unknown as string[]);
 				let all = [...ctx.world.users.values()].filter((u) => {
@@ -281,7 +286,8 @@ export function usersRoutes(): Route[] {
 			(ctx) => {
 				const p = obj(ctx.req.body);
 				const data = obj(p.data);
-				if (typeof data.name === 'string' && data.name && !validNameChars(data.name)) throw failure('Name contains invalid characters');
+				if (typeof data.name === 'string' && data.name && !validNameChars(data.name))
+					throw failure('Name contains invalid characters');
 				const target = ctx.world.findUserById(String(p.userId));
 				if (!target) throw badRequest('Invalid user', 'error-invalid-user');
 				validateUserData(ctx, data, target);
@@ -293,7 +299,8 @@ export function usersRoutes(): Route[] {
 				}
 				if (typeof data.email === 'string') {
 					const other = ctx.world.findUserByEmail(data.email.trim());
-					if (other && other._id !== target._id) throw badRequest(`${data.email.trim()} is already in use :(`, 'error-field-unavailable');
+					if (other && other._id !== target._id)
+						throw badRequest(`${data.email.trim()} is already in use :(`, 'error-field-unavailable');
 				}
 				const emailChanged =
 					typeof data.email === 'string' && data.email.trim().toLowerCase() !== (target.emails[0]?.address ?? '').toLowerCase();
@@ -340,7 +347,10 @@ export function usersRoutes(): Route[] {
 				if (userId || username) {
 					user = userId ? ctx.world.findUserById(userId) : ctx.world.findUserByUsername(String(username));
 					if (!user)
-						throw badRequest('The optional "userId" or "username" param provided does not match any users', 'error-invalid-user');
+						throw badRequest(
+							'The optional "userId" or "username" param provided does not match any users',
+							'error-invalid-user',
+						);
 					if (user._id !== me._id && !canEditOther) throw badRequest('Not allowed', 'error-not-allowed');
 				}
 				ctx.world.setAvatar(user._id, undefined);

@@ -371,15 +371,16 @@ export class World {
 	}
 
 	/**
-	 * Deactivates the active holders of `role` who have not logged in for `days` days, or never did
-	 * (Rocket.Chat's setActiveNotLoggedInAfterWithRole); returns how many.
+	 * Deactivates the active holders of `role` whose last login is `days` days old or more, or who
+	 * never logged in and were created that long ago (Rocket.Chat's setActiveNotLoggedInAfterWithRole);
+	 * returns how many.
 	 */
 	deactivateIdle(days: number, role: string, now = Date.now()): number {
 		const cutoff = now - days * 86_400_000;
 		let count = 0;
 		for (const u of this.users.values()) {
 			if (!u.active || !u.roles.includes(role)) continue;
-			if (!u.lastLogin || u.lastLogin.getTime() <= cutoff) {
+			if (u.lastLogin ? u.lastLogin.getTime() <= cutoff : u.createdAt.getTime() <= cutoff) {
 				this.setActive(u._id, false);
 				count++;
 			}

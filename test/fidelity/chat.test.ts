@@ -176,13 +176,21 @@ describe('[Chat]', function () {
 		});
 
 		it('should fail updating a message if an invalid message id is provided', async () => {
-			const res = await fx.post('chat.update', { roomId: testChannel._id, msgId: 'invalid-id', text: 'This message was edited via API' });
+			const res = await fx.post('chat.update', {
+				roomId: testChannel._id,
+				msgId: 'invalid-id',
+				text: 'This message was edited via API',
+			});
 			expect(res.status).to.equal(400);
 			expect(res.body).to.include({ success: false, error: 'No message found with the id of "invalid-id".' });
 		});
 
 		it('should fail updating a message if it is not in the provided room', async () => {
-			const res = await fx.post('chat.update', { roomId: 'invalid-room', msgId: message._id, text: 'This message was edited via API' });
+			const res = await fx.post('chat.update', {
+				roomId: 'invalid-room',
+				msgId: message._id,
+				text: 'This message was edited via API',
+			});
 			expect(res.status).to.equal(400);
 			expect(res.body).to.include({ success: false, error: 'The room id provided does not match where the message is from.' });
 		});

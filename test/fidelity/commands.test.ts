@@ -42,7 +42,10 @@ describe('[Commands]', function () {
 		it('should return an error when call the endpoint without "roomId" required parameter', async () => {
 			const res = await run({ command: 'help', params: 'params' });
 			expect(res.status).to.equal(400);
-			expect(res.body).to.include({ success: false, error: "The room's id where to execute this command must be provided and be a string." });
+			expect(res.body).to.include({
+				success: false,
+				error: "The room's id where to execute this command must be provided and be a string.",
+			});
 		});
 
 		it('should return an error when call the endpoint with the param "tmid" and it is not a string', async () => {
@@ -100,7 +103,8 @@ describe('[Commands]', function () {
 
 			describe('authorized cases', () => {
 				// #general must end where it started: unarchived.
-				if (command === 'unarchive') before(async () => expect((await fx.post('commands.run', { command: undo, roomId: 'GENERAL' })).status).to.equal(200));
+				if (command === 'unarchive')
+					before(async () => expect((await fx.post('commands.run', { command: undo, roomId: 'GENERAL' })).status).to.equal(200));
 				else after(async () => expect((await fx.post('commands.run', { command: undo, roomId: 'GENERAL' })).status).to.equal(200));
 
 				it('should return a success when the user has enough permissions', async () => {

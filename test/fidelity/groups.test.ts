@@ -46,7 +46,12 @@ describe('[Groups]', function () {
 			const res = await fx.post('groups.invite', { roomId: group._id, userId: 'rocket.cat' });
 			expect(res.status).to.equal(200);
 			// Rocket.Chat records the invitation as a system message ("added by"): one message more.
-			expect(res.body.group).to.include({ _id: group._id, name: group.name, t: 'p', msgs: (before.body.group as { msgs: number }).msgs + 1 });
+			expect(res.body.group).to.include({
+				_id: group._id,
+				name: group.name,
+				t: 'p',
+				msgs: (before.body.group as { msgs: number }).msgs + 1,
+			});
 		});
 	});
 

@@ -63,7 +63,9 @@ describe('[Permissions]', function () {
 		});
 
 		it('should 400 when trying to assign a permission to an unknown role', async () => {
-			const res = await fx.post('permissions.update', { permissions: [{ _id: 'add-oauth-service', roles: ['this-role-does-not-exist'] }] });
+			const res = await fx.post('permissions.update', {
+				permissions: [{ _id: 'add-oauth-service', roles: ['this-role-does-not-exist'] }],
+			});
 			expect(res.status).to.equal(400);
 			expect(res.body.success).to.equal(false);
 		});
@@ -75,7 +77,11 @@ describe('[Permissions]', function () {
 		});
 
 		it('should fail updating permission if user does NOT have the access-permissions permission', async () => {
-			const res = await fx.api.post('permissions.update', { permissions: [{ _id: 'add-oauth-service', roles: ['admin', 'user'] }] }, user.creds);
+			const res = await fx.api.post(
+				'permissions.update',
+				{ permissions: [{ _id: 'add-oauth-service', roles: ['admin', 'user'] }] },
+				user.creds,
+			);
 			expect(res.status).to.equal(403);
 			expect(res.body).to.include({ success: false, error: PERMISSION_ERROR });
 		});

@@ -136,8 +136,7 @@ export class Fidelity {
 		const res = await this.post('users.create', { name: username, ...data, username, password, email });
 		if (res.status !== 200) throw new Error(`users.create failed: ${res.status} ${JSON.stringify(res.body)}`);
 		const user = res.body.user as { _id: string; active?: boolean };
-		const creds =
-			user.active === false ? { 'X-User-Id': user._id, 'X-Auth-Token': '' } : await this.login(username, password);
+		const creds = user.active === false ? { 'X-User-Id': user._id, 'X-Auth-Token': '' } : await this.login(username, password);
 		return { _id: user._id, username, password, email, creds };
 	}
 
@@ -149,7 +148,12 @@ export class Fidelity {
 	}
 
 	/** A plain message, as the RC tests' sendSimpleMessage leaves one (here through chat.postMessage). */
-	async message(roomId: string, text = 'Sample message', as: Creds = this.admin, extra: Record<string, unknown> = {}): Promise<{ _id: string; rid: string }> {
+	async message(
+		roomId: string,
+		text = 'Sample message',
+		as: Creds = this.admin,
+		extra: Record<string, unknown> = {},
+	): Promise<{ _id: string; rid: string }> {
 		const res = await this.post('chat.postMessage', { roomId, text, ...extra }, as);
 		if (res.status !== 200) throw new Error(`chat.postMessage failed: ${res.status} ${JSON.stringify(res.body)}`);
 		return res.body.message as { _id: string; rid: string };

@@ -10,10 +10,7 @@ import { Fidelity, fidelity, fileForm, TestUser } from './server';
 const RESERVED = ['admin', 'administrator', 'system', 'user'];
 const PERMISSION_ERROR = 'User does not have the permissions required for this action [error-unauthorized]';
 /** A 1x1 PNG, the image the avatar cases upload. */
-const PNG = Buffer.from(
-	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-	'base64',
-);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 const imageForm = (fields: Record<string, string> = {}) => fileForm('image', { data: PNG, name: 'avatar.png', type: 'image/png' }, fields);
 
@@ -357,7 +354,11 @@ describe('[Users]', function () {
 			});
 
 			it("should update user's email verified even if email is not changed", async () => {
-				const res = await fx.api.post('users.update', { userId: toUpdate._id, data: { email: toUpdate.email, verified: true } }, admin.creds);
+				const res = await fx.api.post(
+					'users.update',
+					{ userId: toUpdate._id, data: { email: toUpdate.email, verified: true } },
+					admin.creds,
+				);
 				expect(res.status).to.equal(200);
 				expect(res.body).to.have.nested.property('user.emails[0].verified', true);
 			});
