@@ -63,10 +63,12 @@ try {
 		server = spawn('npm', ['start'], {
 			cwd: ROOT,
 			env: { ...process.env, PORT: String(port), RATE_LIMITER: 'off' },
-			stdio: ['ignore', 'ignore', 'inherit'],
+			// npm start's own output (setup, packaging, the banner) goes to stderr, the report to stdout.
+			stdio: ['ignore', process.stderr, 'inherit'],
 			detached: true,
 		});
-		await waitReady(url, server, 180_000);
+		// The first start after a change packages the app, which takes minutes on a loaded machine.
+		await waitReady(url, server, 900_000);
 	}
 	const mocha = resolve(ROOT, 'node_modules/.bin/mocha');
 	const { out } = await run(
