@@ -199,22 +199,29 @@ function send(ctx: RouteContext, room: WRoom, m: Record<string, unknown>, id?: s
 	}
 	checkCanSend(ctx, room, me);
 	if ((m.alias || m.avatar) && !can(ctx, 'message-impersonate', room._id)) throw failure('Not enough permission');
+	// Message_CustomFields_Enabled is off on a stock server.
+	if (m.customFields !== undefined && m.customFields !== null) throw failure('Custom fields not enabled');
 	const text = typeof m.msg === 'string' ? m.msg : '';
+	// No nested threads: a reply to a reply belongs to the first message's thread.
+	const parent = typeof m.tmid === 'string' ? ctx.world.messages.get(m.tmid) : undefined;
+	const tmid = parent?.tmid ?? (typeof m.tmid === 'string' ? m.tmid : undefined);
 	const attachments = [...((m.attachments as unknown[] | undefined) ?? []), ...quoteAttachments(ctx, text)];
 	return ctx.world.postMessage({
 		id,
 		rid: room._id,
 		userId: me._id,
 		text,
-		tmid: typeof m.tmid === 'string' ? m.tmid : undefined,
+		tmid,
 		alias: typeof m.alias === 'string' && m.alias ? m.alias : undefined,
 		emoji: typeof m.emoji === 'string' && m.emoji ? m.emoji : undefined,
 		avatar: typeof m.avatar === 'string' && m.avatar ? m.avatar : undefined,
 		attachments,
-		customFields: m.customFields as Record<string, unknown> | undefined,
 		groupable: false,
 	});
 }
+
+/** Message_MaxAllowedSize (5000 on a stock server): for the text and for each attachment's text. */
+const MAX_ALLOWED_SIZE = 5000;
 
 // ---------------------------------------------------------------- built-in slash commands
 
@@ -249,6 +256,10 @@ export function chatRoutes(): Route[] {
 		r('POST', 'chat.postMessage', (ctx) => {
 			const p = obj(ctx.req.body);
 			const target = [p.channel, p.roomId].flat().find((x): x is string => typeof x === 'string' && x !== '');
+			const tooLong = (v: unknown) => typeof v === 'string' && v.length > MAX_ALLOWED_SIZE;
+			if (tooLong(p.text) || (Array.isArray(p.attachments) && p.attachments.some((a) => tooLong(obj(a).text)))) {
+				throw failure('error-message-size-exceeded');
+			}
 			const room = targetRoom(ctx, target ?? '');
 			const attachments = Array.isArray(p.attachments)
 				? (p.attachments as unknown[]).map((a) => {
