@@ -8,7 +8,7 @@ import { isChatDeleteProps, isChatUpdateProps } from '@rocket.chat/rest-typings'
 import { badRequest, failure, forbiddenUnauthorized, RestError } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import type { WMessage, WRoom, WUser } from '../world/types';
-import { can, canAccessRoom, caller, obj, serializeMessage, shaped, siteUrl, str, Validator } from './common';
+import { can, route, canAccessRoom, caller, obj, serializeMessage, shaped, siteUrl, str, Validator } from './common';
 
 // ---------------------------------------------------------------- message checks (Meteor `check`)
 
@@ -223,6 +223,14 @@ function send(ctx: RouteContext, room: WRoom, m: Record<string, unknown>, id?: s
 /** Message_MaxAllowedSize (5000 on a stock server): for the text and for each attachment's text. */
 const MAX_ALLOWED_SIZE = 5000;
 
+/** The message `msgId` names, if it is in the room `roomId` names: Rocket.Chat's two failures otherwise. */
+function messageInRoom(ctx: RouteContext, p: Record<string, unknown>): WMessage {
+	const msg = ctx.world.messages.get(str(p.msgId));
+	if (!msg) throw failure(`No message found with the id of "${str(p.msgId)}".`);
+	if (p.roomId !== msg.rid) throw failure('The room id provided does not match where the message is from.');
+	return msg;
+}
+
 // ---------------------------------------------------------------- built-in slash commands
 
 const APPENDERS: Record<string, string> = {
@@ -245,15 +253,8 @@ function archiveCommand(ctx: RouteContext, archive: boolean, params: string, rid
 }
 
 export function chatRoutes(): Route[] {
-	const r = (method: string, path: string, handler: Route['handler'], extra: Partial<Route> = {}): Route => ({
-		method,
-		path: `/api/v1/${path}`,
-		auth: true,
-		handler,
-		...extra,
-	});
 	return [
-		r('POST', 'chat.postMessage', (ctx) => {
+		route('POST', 'chat.postMessage', (ctx) => {
 			const p = obj(ctx.req.body);
 			const target = [p.channel, p.roomId].flat().find((x): x is string => typeof x === 'string' && x !== '');
 			const tooLong = (v: unknown) => typeof v === 'string' && v.length > MAX_ALLOWED_SIZE;
@@ -280,14 +281,12 @@ export function chatRoutes(): Route[] {
 			ctx.sandbox.fireMessageEvent('sent', msg._id, ctx.sandbox.pick(ctx.req.headers['x-sandbox-instance']));
 			return shaped<'POST', '/v1/chat.postMessage'>({ ts: Date.now(), channel: target, message: serializeMessage(msg) });
 		}),
-		r(
+		route(
 			'POST',
 			'chat.update',
 			(ctx) => {
 				const p = obj(ctx.req.body);
-				const msg = ctx.world.messages.get(String(p.msgId));
-				if (!msg) throw failure(`No message found with the id of "${String(p.msgId)}".`);
-				if (p.roomId !== msg.rid) throw failure('The room id provided does not match where the message is from.');
+				const msg = messageInRoom(ctx, p);
 				// Message_CustomFields_Enabled is off on a stock server.
 				if (p.customFields !== undefined) throw failure('Custom fields not enabled');
 				if (p.text === '') throw badRequest('must NOT have fewer than 1 characters', 'invalid-params');
@@ -308,14 +307,12 @@ export function chatRoutes(): Route[] {
 			},
 			{ validate: isChatUpdateProps as Validator },
 		),
-		r(
+		route(
 			'POST',
 			'chat.delete',
 			(ctx) => {
 				const p = obj(ctx.req.body);
-				const msg = ctx.world.messages.get(String(p.msgId));
-				if (!msg) throw failure(`No message found with the id of "${String(p.msgId)}".`);
-				if (p.roomId !== msg.rid) throw failure('The room id provided does not match where the message is from.');
+				const msg = messageInRoom(ctx, p);
 				const me = caller(ctx);
 				if (p.asUser === true && msg.u._id !== me._id && !can(ctx, 'force-delete-message', msg.rid)) {
 					throw failure('Unauthorized. You must have the permission "force-delete-message" to delete other\'s message as them.');
@@ -333,7 +330,7 @@ export function chatRoutes(): Route[] {
 			},
 			{ validate: isChatDeleteProps as Validator },
 		),
-		r('POST', 'commands.run', async (ctx) => {
+		route('POST', 'commands.run', async (ctx) => {
 			const p = obj(ctx.req.body);
 			if (typeof p.command !== 'string') throw failure('You must provide a command to run.');
 			if (p.params !== undefined && p.params !== null && typeof p.params !== 'string')

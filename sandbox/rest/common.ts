@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { OperationResult, PathPattern } from '@rocket.chat/rest-typings';
 
 import { badRequest, failure, RestError } from '../http';
-import type { RouteContext } from '../sandbox';
+import type { Route, RouteContext } from '../sandbox';
 import { DEFAULT_PREFERENCES } from '../world/defaults';
 import type { WMessage, WRoom, WUser } from '../world/types';
 import type { World } from '../world/world';
@@ -27,6 +27,11 @@ type Checked<R> = 0 extends 1 & R ? never : TopLevel<Omit<R, 'success'>>;
  */
 export function shaped<M extends 'GET' | 'POST', P extends PathPattern>(value: Checked<OperationResult<M, P>>): Record<string, unknown> {
 	return value;
+}
+
+/** An `/api/v1` route: it needs credentials unless `extra` says otherwise. */
+export function route(method: string, path: string, handler: Route['handler'], extra: Partial<Route> = {}): Route {
+	return { method, path: `/api/v1/${path}`, auth: true, handler, ...extra };
 }
 
 /** Rocket.Chat's `validateParams` failure: the validator's messages, without the field path. */

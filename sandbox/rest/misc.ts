@@ -7,7 +7,7 @@ import { isRoleAddUserToRoleProps, isRoleRemoveUserFromRoleProps } from '@rocket
 import { badRequest, failure } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import type { WRole, WUser } from '../world/types';
-import { can, caller, obj, paging, serializeMe, serializeUser, shaped, str, userFromParams, Validator } from './common';
+import { can, route, caller, obj, paging, serializeMe, serializeUser, shaped, str, userFromParams, Validator } from './common';
 
 export const SERVER_VERSION = '7.10.0';
 /** The Apps-Engine version a 7.10 server ships (its marketplace API version). */
@@ -79,15 +79,8 @@ function permissionDocs(ctx: RouteContext, since?: Date): Array<Record<string, u
 }
 
 export function miscRoutes(): Route[] {
-	const r = (method: string, path: string, handler: Route['handler'], extra: Partial<Route> = {}): Route => ({
-		method,
-		path: `/api/v1/${path}`,
-		auth: true,
-		handler,
-		...extra,
-	});
 	return [
-		r(
+		route(
 			'POST',
 			'login',
 			(ctx) => {
@@ -114,11 +107,11 @@ export function miscRoutes(): Route[] {
 			},
 			{ auth: false },
 		),
-		r('GET', 'me', (ctx) => serializeMe(ctx, caller(ctx))),
+		route('GET', 'me', (ctx) => serializeMe(ctx, caller(ctx))),
 
 		// ---------------------------------------------------------------- roles
-		r('GET', 'roles.list', (ctx) => ({ roles: [...ctx.world.roles.values()].map(roleDoc) })),
-		r(
+		route('GET', 'roles.list', (ctx) => ({ roles: [...ctx.world.roles.values()].map(roleDoc) })),
+		route(
 			'POST',
 			'roles.addUserToRole',
 			(ctx) => {
@@ -139,7 +132,7 @@ export function miscRoutes(): Route[] {
 			},
 			{ validate: isRoleAddUserToRoleProps as Validator, permissions: ['access-permissions'] },
 		),
-		r(
+		route(
 			'POST',
 			'roles.removeUserFromRole',
 			(ctx) => {
@@ -162,7 +155,7 @@ export function miscRoutes(): Route[] {
 			},
 			{ validate: isRoleRemoveUserFromRoleProps as Validator, permissions: ['access-permissions'] },
 		),
-		r(
+		route(
 			'GET',
 			'roles.getUsersInRole',
 			(ctx) => {
@@ -182,7 +175,7 @@ export function miscRoutes(): Route[] {
 		),
 
 		// ---------------------------------------------------------------- permissions
-		r('GET', 'permissions.listAll', (ctx) => {
+		route('GET', 'permissions.listAll', (ctx) => {
 			const raw = ctx.req.query.updatedSince;
 			if (raw !== undefined && raw !== '' && Number.isNaN(Date.parse(raw))) {
 				throw badRequest('The "updatedSince" query parameter must be a valid date.', 'error-roomId-param-invalid');
@@ -190,7 +183,7 @@ export function miscRoutes(): Route[] {
 			const since = raw ? new Date(raw) : undefined;
 			return { update: permissionDocs(ctx, since), remove: [] };
 		}),
-		r(
+		route(
 			'POST',
 			'permissions.update',
 			(ctx) => {

@@ -35,6 +35,7 @@ import {
 	subscriptionId,
 	userFromParams,
 	Validator,
+	route,
 } from './common';
 
 const groupNotFound = () =>
@@ -126,16 +127,9 @@ function userList(ctx: RouteContext, p: Record<string, unknown>): WUser[] {
 }
 
 export function roomsRoutes(): Route[] {
-	const r = (method: string, path: string, handler: Route['handler'], extra: Partial<Route> = {}): Route => ({
-		method,
-		path: `/api/v1/${path}`,
-		auth: true,
-		handler,
-		...extra,
-	});
 	return [
 		// ---------------------------------------------------------------- private groups
-		r(
+		route(
 			'POST',
 			'groups.create',
 			(ctx) => {
@@ -148,11 +142,11 @@ export function roomsRoutes(): Route[] {
 			},
 			{ validate: isGroupsCreateProps as Validator },
 		),
-		r('GET', 'groups.info', (ctx) =>
+		route('GET', 'groups.info', (ctx) =>
 			shaped<'GET', '/v1/groups.info'>({ group: serializeRoom(privateGroup(ctx, ctx.req.query, false)) }),
 		),
-		r('GET', 'groups.members', (ctx) => membersPage(ctx, privateGroup(ctx, ctx.req.query, false))),
-		r('GET', 'groups.roles', (ctx) => {
+		route('GET', 'groups.members', (ctx) => membersPage(ctx, privateGroup(ctx, ctx.req.query, false))),
+		route('GET', 'groups.roles', (ctx) => {
 			const room = privateGroup(ctx, ctx.req.query, false);
 			const roles = sortBy(
 				Object.entries(room.roomRoles)
@@ -170,13 +164,13 @@ export function roomsRoutes(): Route[] {
 			);
 			return shaped<'GET', '/v1/groups.roles'>({ roles });
 		}),
-		r('GET', 'groups.moderators', (ctx) => {
+		route('GET', 'groups.moderators', (ctx) => {
 			const room = privateGroup(ctx, ctx.req.query, false);
 			return shaped<'GET', '/v1/groups.moderators'>({
 				moderators: ctx.world.usersInRole('moderator', room._id).map((u) => ({ _id: u._id, username: u.username, name: u.name })),
 			});
 		}),
-		r(
+		route(
 			'GET',
 			'groups.listAll',
 			(ctx) => {
@@ -190,13 +184,13 @@ export function roomsRoutes(): Route[] {
 			},
 			{ permissions: ['view-room-administration'] },
 		),
-		r('GET', 'groups.messages', (ctx) => messagesPage(ctx, privateGroup(ctx, ctx.req.query, false))),
-		r('GET', 'groups.history', (ctx) => {
+		route('GET', 'groups.messages', (ctx) => messagesPage(ctx, privateGroup(ctx, ctx.req.query, false))),
+		route('GET', 'groups.history', (ctx) => {
 			const room = privateGroup(ctx, ctx.req.query, false);
 			const { offset, count } = paging(ctx.req.query, 20);
 			return { messages: ctx.world.roomHistory(room._id, offset, count).messages.map(serializeMessage) };
 		}),
-		r(
+		route(
 			'POST',
 			'groups.invite',
 			(ctx) => {
@@ -212,7 +206,7 @@ export function roomsRoutes(): Route[] {
 			},
 			{ validate: isGroupsInviteProps as Validator },
 		),
-		r(
+		route(
 			'POST',
 			'groups.kick',
 			(ctx) => {
@@ -224,7 +218,7 @@ export function roomsRoutes(): Route[] {
 			},
 			{ validate: isGroupsKickProps as Validator },
 		),
-		r(
+		route(
 			'POST',
 			'groups.setTopic',
 			(ctx) => {
@@ -241,13 +235,15 @@ export function roomsRoutes(): Route[] {
 			},
 			{ validate: isGroupsSetTopicProps as Validator },
 		),
-		r('POST', 'groups.addModerator', (ctx) => roomRole(ctx, 'moderator', true), { validate: isGroupsAddModeratorProps as Validator }),
-		r('POST', 'groups.removeModerator', (ctx) => roomRole(ctx, 'moderator', false), {
+		route('POST', 'groups.addModerator', (ctx) => roomRole(ctx, 'moderator', true), {
+			validate: isGroupsAddModeratorProps as Validator,
+		}),
+		route('POST', 'groups.removeModerator', (ctx) => roomRole(ctx, 'moderator', false), {
 			validate: isGroupsRemoveModeratorProps as Validator,
 		}),
-		r('POST', 'groups.addLeader', (ctx) => roomRole(ctx, 'leader', true), { validate: isGroupsAddLeaderProps as Validator }),
-		r('POST', 'groups.removeLeader', (ctx) => roomRole(ctx, 'leader', false), { validate: isGroupsRemoveLeaderProps as Validator }),
-		r(
+		route('POST', 'groups.addLeader', (ctx) => roomRole(ctx, 'leader', true), { validate: isGroupsAddLeaderProps as Validator }),
+		route('POST', 'groups.removeLeader', (ctx) => roomRole(ctx, 'leader', false), { validate: isGroupsRemoveLeaderProps as Validator }),
+		route(
 			'POST',
 			'groups.delete',
 			(ctx) => {
@@ -260,7 +256,7 @@ export function roomsRoutes(): Route[] {
 		),
 
 		// ---------------------------------------------------------------- public channels
-		r('POST', 'channels.create', (ctx) => {
+		route('POST', 'channels.create', (ctx) => {
 			const p = obj(ctx.req.body);
 			if (!can(ctx, 'create-c')) throw forbiddenUnauthorized();
 			if (!p.name) throw failure('Param "name" is required');
@@ -269,12 +265,12 @@ export function roomsRoutes(): Route[] {
 				throw failure('Param "customFields" must be an object if provided');
 			return { channel: serializeRoom(createRoom(ctx, 'c', p)) };
 		}),
-		r('GET', 'channels.info', (ctx) => {
+		route('GET', 'channels.info', (ctx) => {
 			const room = channel(ctx, ctx.req.query, false);
 			if (!canAccessRoom(ctx.world, room, caller(ctx))) throw forbiddenUnauthorized();
 			return { channel: serializeRoom(room) };
 		}),
-		r(
+		route(
 			'GET',
 			'channels.messages',
 			(ctx) => {
@@ -284,7 +280,7 @@ export function roomsRoutes(): Route[] {
 			},
 			{ permissions: ['view-c-room'] },
 		),
-		r('POST', 'channels.join', (ctx) => {
+		route('POST', 'channels.join', (ctx) => {
 			const room = channel(ctx, obj(ctx.req.body));
 			const me = caller(ctx);
 			if (!canAccessRoom(ctx.world, room, me)) throw badRequest('Not authorized', 'error-not-authorized');

@@ -36,6 +36,7 @@ import {
 	subscriptionId,
 	userFromParams,
 	Validator,
+	route,
 } from './common';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -127,18 +128,10 @@ export function isInternalHost(host: string): boolean {
 
 /** The fields `users.list` and `users.listByStatus` return by default. */
 function listItem(u: WUser): Record<string, unknown> {
-	const out: Record<string, unknown> = {
-		_id: u._id,
-		username: u.username,
-		name: u.name,
-		type: u.type,
-		status: u.status ?? 'offline',
-		active: u.active,
-		roles: [...u.roles],
-		nameInsensitive: u.name.toLowerCase(),
-	};
+	const { _id, username, name, type, status, active, roles, avatarETag } = serializeUser(u);
+	const out: Record<string, unknown> = { _id, username, name, type, status, active, roles, nameInsensitive: u.name.toLowerCase() };
+	if (avatarETag) out.avatarETag = avatarETag;
 	if (u.emails.length > 0) out.emails = u.emails.map((e) => ({ ...e }));
-	if (u.avatarETag) out.avatarETag = u.avatarETag;
 	if (u.lastLogin) out.lastLogin = u.lastLogin;
 	return out;
 }
@@ -148,15 +141,8 @@ function page<T>(all: T[], offset: number, count: number): T[] {
 }
 
 export function usersRoutes(): Route[] {
-	const r = (method: string, path: string, handler: Route['handler'], extra: Partial<Route> = {}): Route => ({
-		method,
-		path: `/api/v1/${path}`,
-		auth: true,
-		handler,
-		...extra,
-	});
 	return [
-		r(
+		route(
 			'GET',
 			'users.info',
 			(ctx) => {
@@ -203,7 +189,7 @@ export function usersRoutes(): Route[] {
 			},
 			{ validate: isUsersInfoParamsGetProps as Validator },
 		),
-		r(
+		route(
 			'GET',
 			'users.list',
 			(ctx) => {
@@ -220,7 +206,7 @@ export function usersRoutes(): Route[] {
 			},
 			{ permissions: ['view-d-room'] },
 		),
-		r(
+		route(
 			'GET',
 			'users.listByStatus',
 			(ctx) => {
@@ -247,7 +233,7 @@ export function usersRoutes(): Route[] {
 			},
 			{ validate: isUsersListStatusProps as Validator, permissions: ['view-d-room'] },
 		),
-		r(
+		route(
 			'POST',
 			'users.create',
 			(ctx) => {
@@ -280,7 +266,7 @@ export function usersRoutes(): Route[] {
 			},
 			{ validate: isUserCreateParamsPOST as Validator },
 		),
-		r(
+		route(
 			'POST',
 			'users.update',
 			(ctx) => {
@@ -324,7 +310,7 @@ export function usersRoutes(): Route[] {
 			},
 			{ validate: isUsersUpdateParamsPOST as Validator },
 		),
-		r(
+		route(
 			'POST',
 			'users.setAvatar',
 			(ctx) => {
@@ -358,7 +344,7 @@ export function usersRoutes(): Route[] {
 			},
 			{ validate: isUsersSetAvatarProps as Validator },
 		),
-		r('POST', 'users.resetAvatar', (ctx) => {
+		route('POST', 'users.resetAvatar', (ctx) => {
 			const me = caller(ctx);
 			const user = userFromParams(ctx, obj(ctx.req.body));
 			if (user._id === me._id || can(ctx, 'edit-other-user-avatar') || can(ctx, 'manage-moderation-actions')) {
@@ -367,7 +353,7 @@ export function usersRoutes(): Route[] {
 			}
 			throw badRequest('Reset avatar is not allowed', 'error-not-allowed');
 		}),
-		r(
+		route(
 			'POST',
 			'users.setActiveStatus',
 			(ctx) => {
@@ -383,7 +369,7 @@ export function usersRoutes(): Route[] {
 				anyPermission: true,
 			},
 		),
-		r('POST', 'users.createToken', (ctx) => {
+		route('POST', 'users.createToken', (ctx) => {
 			const p = obj(ctx.req.body);
 			const target = userFromParams(ctx, p);
 			const me = caller(ctx);
@@ -396,7 +382,7 @@ export function usersRoutes(): Route[] {
 			if (!legacy && !bySecret) throw badRequest('Not authorized', 'error-not-authorized');
 			return { data: { userId: target._id, authToken: ctx.world.createLoginToken(target._id, false) } };
 		}),
-		r(
+		route(
 			'POST',
 			'users.deactivateIdle',
 			(ctx) => {

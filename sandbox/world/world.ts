@@ -1,162 +1,39 @@
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-
+/**
+ * The shared state of one sandboxed Rocket.Chat server, in parts along its seams: users (with roles
+ * and permissions), rooms, messages (`./users`, `./rooms`, `./messages`, one class chain, as their
+ * documents refer to each other), and three self-contained parts it holds: the apps' persistence
+ * (`./persistence`), the scheduler (`./scheduler`) and the REST traffic with its rate limiter and
+ * injected faults (`./faults`).
+ */
 import { DEFAULT_PERMISSIONS, DEFAULT_ROLES, GENERAL, ROCKET_CAT } from './defaults';
-import {
-	EphemeralNotice,
-	OutboundCall,
-	PersistenceRecord,
-	RoomType,
-	ScheduledJob,
-	UiNotice,
-	UserType,
-	WMessage,
-	WRole,
-	WRoom,
-	WUser,
-} from './types';
+import { RateLimitConfig, RestTraffic } from './faults';
+import { MessagesWorld } from './messages';
+import { AppPersistence } from './persistence';
+import { Scheduler } from './scheduler';
+import type { PersistenceRecord, ScheduledJob } from './types';
 
-const ID_CHARS = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
+export { hashLoginToken, NAME_PATTERN, randomId, WorldError } from './base';
+export type { RateLimitConfig } from './faults';
+export type { PostMessageInput } from './messages';
+export type { CreateRoomInput } from './rooms';
+export { parseInterval } from './scheduler';
+export type { CreateUserInput, UpdateUserInput } from './users';
 
-/** A Rocket.Chat-style random id (17 characters). */
-export function randomId(length = 17): string {
-	const bytes = randomBytes(length);
-	let out = '';
-	for (let i = 0; i < length; i++) out += ID_CHARS[bytes[i] % ID_CHARS.length];
-	return out;
-}
-
-export function hashLoginToken(token: string): string {
-	return createHash('sha256').update(token).digest('base64');
-}
-
-/** Rocket.Chat's error shape: `reason [errorType]`, with the type kept apart. */
-export class WorldError extends Error {
-	constructor(
-		readonly errorType: string,
-		readonly reason: string,
-		readonly status = 400,
-		readonly details?: Record<string, unknown>,
-	) {
-		super(`${reason} [${errorType}]`);
-	}
-}
-
-/** Default name validation of Rocket.Chat (UTF8_User_Names_Validation / UTF8_Channel_Names_Validation). */
-export const NAME_PATTERN = /^[0-9a-zA-Z-_.]+$/;
-
-const MAX_LOGIN_TOKENS = 50;
-
-export interface CreateUserInput {
-	/** A fixed id (the built-in bot's is its username); a random one otherwise. */
-	_id?: string;
-	username: string;
-	name?: string;
-	email?: string;
-	password?: string;
-	roles?: string[];
-	active?: boolean;
-	type?: UserType;
-	verified?: boolean;
-	appId?: string;
-	nickname?: string;
-	customFields?: Record<string, unknown>;
-	requirePasswordChange?: boolean;
-}
-
-export interface UpdateUserInput {
-	username?: string;
-	name?: string;
-	email?: string;
-	password?: string;
-	active?: boolean;
-	roles?: string[];
-	verified?: boolean;
-	nickname?: string;
-	bio?: string;
-	customFields?: Record<string, unknown>;
-	requirePasswordChange?: boolean;
-}
-
-export interface CreateRoomInput {
-	/** A fixed id (#general's is `GENERAL`); a random one otherwise. */
-	_id?: string;
-	name: string;
-	type: RoomType;
-	creatorId: string;
-	memberUsernames?: string[];
-	readOnly?: boolean;
-	topic?: string;
-	description?: string;
-	customFields?: Record<string, unknown>;
-	fname?: string;
-	/** Default rooms are joined by new accounts (users.create's joinDefaultChannels). */
-	isDefault?: boolean;
-}
-
-export interface PostMessageInput {
-	rid: string;
-	userId: string;
-	text: string;
-	tmid?: string;
-	alias?: string;
-	avatar?: string;
-	emoji?: string;
-	attachments?: unknown[];
-	blocks?: unknown[];
-	customFields?: Record<string, unknown>;
-	groupable?: boolean;
-	appId?: string;
-	id?: string;
-}
-
-export interface RateLimitConfig {
-	enabled: boolean;
-	calls: number;
-	windowMs: number;
-}
+type Associations = Array<{ model: string; id: string }>;
 
 /**
- * The shared state of one sandboxed Rocket.Chat server: what MongoDB holds for a real cluster.
- * Every engine instance reads and writes it (the second instance over IPC), so two instances see
- * one database, as in a Rocket.Chat deployment.
+ * What MongoDB holds for a real cluster. Every engine instance reads and writes it (the second
+ * instance over IPC), so two instances see one database, as in a Rocket.Chat deployment. A fresh
+ * world holds what a fresh server does: the protected roles, the default permissions, the
+ * `rocket.cat` bot and `#general`.
  */
-export class World {
-	readonly users = new Map<string, WUser>();
-	readonly rooms = new Map<string, WRoom>();
-	readonly messages = new Map<string, WMessage>();
-	readonly roomMessages = new Map<string, string[]>();
-	readonly roles = new Map<string, WRole>();
-	/** permission id -> roles holding it */
-	readonly permissions = new Map<string, Set<string>>();
-	/** permission id -> when its roles last changed (permissions.listAll's updatedSince). */
-	readonly permissionsUpdatedAt = new Map<string, Date>();
-	readonly serverSettings = new Map<string, unknown>();
-	readonly persistence = new Map<string, PersistenceRecord>();
-	/** Index of the app records by association (`appId|model|id` -> record ids), as MongoDB indexes them. */
-	private readonly persistenceIndex = new Map<string, Set<string>>();
-	readonly jobs = new Map<string, ScheduledJob>();
-	readonly processors = new Map<string, Set<string>>();
-	readonly ephemeral: EphemeralNotice[] = [];
-	readonly uiNotices: UiNotice[] = [];
-	readonly outboundCalls: OutboundCall[] = [];
-	readonly appLogs: unknown[] = [];
-	/** Calls the engine refused because an app lacks a permission (Rocket.Chat only logs them). */
-	readonly permissionErrors: Array<{ message: string; ts: Date }> = [];
-	/** Apps-Engine metadata storage items, by app id. */
-	readonly appStorage = new Map<string, Record<string, unknown>>();
-	readonly appSources = new Map<string, Buffer>();
-	/** Environment switches of the server (e.g. CREATE_TOKENS_FOR_USERS_SECRET). */
-	readonly env = new Map<string, string>();
-	rateLimit: RateLimitConfig = { enabled: false, calls: 10, windowMs: 60_000 };
-	private readonly rateCounters = new Map<string, { windowStart: number; count: number }>();
-	/** REST calls answered 429 by the rate limiter. */
-	rateLimitedCalls = 0;
-	/** Counts of REST calls by endpoint (for tests and benchmarks). */
-	readonly restCalls = new Map<string, number>();
-	/** Injected failures (tests): the next `count` calls of a REST endpoint answer `status`. */
-	private readonly faults = new Map<string, { status: number; count: number }>();
+export class World extends MessagesWorld {
+	readonly appPersistence = new AppPersistence();
+	readonly scheduler = new Scheduler();
+	readonly traffic = new RestTraffic();
 
 	constructor() {
+		super();
 		for (const r of DEFAULT_ROLES) {
 			this.roles.set(r.name, {
 				_id: r.name,
@@ -184,642 +61,66 @@ export class World {
 		delete general.u;
 	}
 
-	// ---------------------------------------------------------------- users
-
-	createUser(input: CreateUserInput): WUser {
-		const username = String(input.username ?? '').trim();
-		if (!username || !NAME_PATTERN.test(username)) {
-			throw new WorldError(
-				'error-invalid-username',
-				`${username} is not a valid username, use only letters, numbers, dots, hyphens and underscores`,
-			);
-		}
-		if (this.findUserByUsername(username)) {
-			throw new WorldError('error-field-unavailable', `${username} is already in use :(`, 400, { field: 'username' });
-		}
-		const email = input.email?.trim();
-		if (email !== undefined) {
-			if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new WorldError('error-invalid-email', `Invalid email ${email}`);
-			if (this.findUserByEmail(email)) {
-				throw new WorldError('error-field-unavailable', `${email} is already in use :(`, 400, { field: 'email' });
-			}
-		}
-		const now = new Date();
-		if (input._id !== undefined && this.users.has(input._id)) throw new WorldError('error-duplicate-user-id', 'User id already exists');
-		const user: WUser = {
-			_id: input._id ?? randomId(),
-			username,
-			name: input.name ?? username,
-			emails: email ? [{ address: email, verified: input.verified ?? false }] : [],
-			roles: input.roles && input.roles.length > 0 ? [...input.roles] : ['user'],
-			active: input.active ?? true,
-			type: input.type ?? 'user',
-			createdAt: now,
-			_updatedAt: now,
-			loginTokens: [],
-		};
-		if (input.appId) user.appId = input.appId;
-		if (input.nickname) user.nickname = input.nickname;
-		if (input.customFields) user.customFields = { ...input.customFields };
-		if (input.requirePasswordChange) user.requirePasswordChange = true;
-		if (input.password !== undefined) user.password = hashPassword(input.password);
-		for (const role of user.roles) this.requireRole(role);
-		this.users.set(user._id, user);
-		return user;
-	}
-
-	updateUser(userId: string, data: UpdateUserInput): WUser {
-		const user = this.requireUser(userId);
-		if (data.username !== undefined && data.username !== user.username) {
-			if (!NAME_PATTERN.test(data.username))
-				throw new WorldError('error-invalid-username', `${data.username} is not a valid username`);
-			const other = this.findUserByUsername(data.username);
-			if (other && other._id !== userId) throw new WorldError('error-field-unavailable', `${data.username} is already in use :(`);
-			user.username = data.username;
-		}
-		if (data.email !== undefined) {
-			const email = data.email.trim();
-			if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new WorldError('error-invalid-email', `Invalid email ${email}`);
-			const other = this.findUserByEmail(email);
-			if (other && other._id !== userId) throw new WorldError('error-field-unavailable', `${email} is already in use :(`);
-			user.emails = [{ address: email, verified: data.verified ?? false }];
-		} else if (data.verified !== undefined && user.emails[0]) {
-			user.emails[0].verified = data.verified;
-		}
-		if (data.name !== undefined) user.name = data.name;
-		if (data.nickname !== undefined) user.nickname = data.nickname;
-		if (data.bio !== undefined) user.bio = data.bio;
-		if (data.password !== undefined) {
-			user.password = hashPassword(data.password);
-			// Rocket.Chat logs the user out of other sessions when an admin sets a password.
-			user.loginTokens = user.loginTokens.filter((t) => t.type === 'personalAccessToken');
-		}
-		if (data.requirePasswordChange !== undefined) user.requirePasswordChange = data.requirePasswordChange;
-		if (data.active !== undefined) this.setActive(userId, data.active);
-		if (data.roles !== undefined) {
-			for (const role of data.roles) this.requireRole(role);
-			user.roles = [...data.roles];
-		}
-		if (data.customFields !== undefined) user.customFields = { ...(user.customFields ?? {}), ...data.customFields };
-		user._updatedAt = new Date();
-		return user;
-	}
-
-	setActive(userId: string, active: boolean): WUser {
-		const user = this.requireUser(userId);
-		user.active = active;
-		if (!active) user.loginTokens = [];
-		user._updatedAt = new Date();
-		return user;
-	}
-
-	/** Sets the avatar from a URL, or (no URL) from an uploaded image. */
-	setAvatar(userId: string, avatarUrl: string | undefined): WUser {
-		const user = this.requireUser(userId);
-		if (avatarUrl === undefined) delete user.avatarUrl;
-		else user.avatarUrl = avatarUrl;
-		user.avatarOrigin = avatarUrl === undefined ? 'upload' : 'url';
-		user.avatarETag = randomId(8);
-		user._updatedAt = new Date();
-		return user;
-	}
-
-	resetAvatar(userId: string): WUser {
-		const user = this.requireUser(userId);
-		delete user.avatarUrl;
-		delete user.avatarOrigin;
-		user.avatarETag = randomId(8);
-		user._updatedAt = new Date();
-		return user;
-	}
-
-	removeUser(userId: string): void {
-		this.requireUser(userId);
-		this.users.delete(userId);
-		for (const room of this.rooms.values()) {
-			room.members = room.members.filter((m) => m !== userId);
-			delete room.roomRoles[userId];
-		}
-	}
-
-	findUserById(id: string): WUser | undefined {
-		return this.users.get(id);
-	}
-
-	findUserByUsername(username: string): WUser | undefined {
-		const lower = username.toLowerCase();
-		for (const u of this.users.values()) if (u.username.toLowerCase() === lower) return u;
-		return undefined;
-	}
-
-	findUserByEmail(email: string): WUser | undefined {
-		const lower = email.toLowerCase();
-		for (const u of this.users.values()) if (u.emails.some((e) => e.address.toLowerCase() === lower)) return u;
-		return undefined;
-	}
-
-	requireUser(userId: string): WUser {
-		const u = this.users.get(userId);
-		if (!u) throw new WorldError('error-invalid-user', 'Invalid user');
-		return u;
-	}
-
-	/**
-	 * A new login token (at most 50 kept per user, oldest dropped); `login` records it as a login
-	 * (users.createToken hands out a token without one).
-	 */
-	createLoginToken(userId: string, login = true): string {
-		const user = this.requireUser(userId);
-		const token = randomBytes(32).toString('base64url');
-		user.loginTokens.push({ hashedToken: hashLoginToken(token), when: new Date() });
-		const regular = user.loginTokens.filter((t) => t.type !== 'personalAccessToken');
-		if (regular.length > MAX_LOGIN_TOKENS) {
-			const drop = new Set(regular.slice(0, regular.length - MAX_LOGIN_TOKENS));
-			user.loginTokens = user.loginTokens.filter((t) => !drop.has(t));
-		}
-		if (login) user.lastLogin = new Date();
-		return token;
-	}
-
-	createPersonalAccessToken(userId: string, name: string): string {
-		const user = this.requireUser(userId);
-		const token = randomBytes(32).toString('base64url');
-		user.loginTokens.push({ hashedToken: hashLoginToken(token), when: new Date(), type: 'personalAccessToken', name });
-		return token;
-	}
-
-	/**
-	 * Checks a password (plain, or its SHA-256 digest as Meteor clients send it); returns the user or
-	 * throws Rocket.Chat's login error.
-	 */
-	checkPassword(usernameOrEmail: string, password: string | { digest: string }): WUser {
-		const user = usernameOrEmail.includes('@') ? this.findUserByEmail(usernameOrEmail) : this.findUserByUsername(usernameOrEmail);
-		if (!user || !user.password || !verifyPassword(password, user.password)) {
-			throw new WorldError('error-unauthorized', 'Unauthorized', 401);
-		}
-		if (!user.active) throw new WorldError('error-user-is-not-activated', 'User is not activated', 401);
-		return user;
-	}
-
-	/** The user a pair of auth headers belongs to, or undefined. */
-	authenticate(userId: string | undefined, token: string | undefined): WUser | undefined {
-		if (!userId || !token) return undefined;
-		const user = this.users.get(userId);
-		if (!user || !user.active) return undefined;
-		const hashed = hashLoginToken(token);
-		return user.loginTokens.some((t) => t.hashedToken === hashed) ? user : undefined;
-	}
-
-	/**
-	 * Deactivates the active holders of `role` whose last login is `days` days old or more, or who
-	 * never logged in and were created that long ago (Rocket.Chat's setActiveNotLoggedInAfterWithRole);
-	 * returns how many.
-	 */
-	deactivateIdle(days: number, role: string, now = Date.now()): number {
-		const cutoff = now - days * 86_400_000;
-		let count = 0;
-		for (const u of this.users.values()) {
-			if (!u.active || !u.roles.includes(role)) continue;
-			if (u.lastLogin ? u.lastLogin.getTime() <= cutoff : u.createdAt.getTime() <= cutoff) {
-				this.setActive(u._id, false);
-				count++;
-			}
-		}
-		return count;
-	}
-
-	// ---------------------------------------------------------------- roles and permissions
-
-	requireRole(name: string): WRole {
-		const r = this.findRole(name);
-		if (!r) throw new WorldError('error-invalid-role', 'Invalid Role');
-		return r;
-	}
-
-	findRole(idOrName: string): WRole | undefined {
-		const byName = this.roles.get(idOrName);
-		if (byName) return byName;
-		for (const r of this.roles.values()) if (r._id === idOrName) return r;
-		return undefined;
-	}
-
-	createRole(name: string, scope: 'Users' | 'Subscriptions' = 'Users', description = ''): WRole {
-		if (this.findRole(name)) throw new WorldError('error-duplicate-role-names-not-allowed', 'Role name already exists');
-		const role: WRole = { _id: randomId(), name, scope, description, protected: false, mandatory2fa: false };
-		this.roles.set(name, role);
-		return role;
-	}
-
-	addUserToRole(roleName: string, userId: string, roomId?: string): void {
-		const role = this.requireRole(roleName);
-		const user = this.requireUser(userId);
-		if (role.scope === 'Subscriptions') {
-			if (!roomId) throw new WorldError('error-invalid-arguments', 'roomId is required for a room role');
-			this.addRoomRole(roomId, userId, role.name);
-			return;
-		}
-		if (!user.roles.includes(role.name)) user.roles.push(role.name);
-		user._updatedAt = new Date();
-	}
-
-	removeUserFromRole(roleName: string, userId: string, roomId?: string): void {
-		const role = this.requireRole(roleName);
-		const user = this.requireUser(userId);
-		if (role.scope === 'Subscriptions') {
-			if (!roomId) throw new WorldError('error-invalid-arguments', 'roomId is required for a room role');
-			this.removeRoomRole(roomId, userId, role.name);
-			return;
-		}
-		if (!user.roles.includes(role.name)) throw new WorldError('error-user-not-in-role', 'User is not in this role');
-		if (role.name === 'admin' && this.usersInRole('admin').length === 1) {
-			throw new WorldError('error-action-not-allowed', 'Leaving the app without admins is not allowed');
-		}
-		user.roles = user.roles.filter((r) => r !== role.name);
-		user._updatedAt = new Date();
-	}
-
-	usersInRole(roleName: string, roomId?: string): WUser[] {
-		if (roomId) {
-			const room = this.requireRoom(roomId);
-			return Object.entries(room.roomRoles)
-				.filter(([, roles]) => roles.includes(roleName))
-				.map(([uid]) => this.users.get(uid))
-				.filter((u): u is WUser => !!u);
-		}
-		return [...this.users.values()].filter((u) => u.roles.includes(roleName));
-	}
-
-	hasPermission(userId: string, permission: string, roomId?: string): boolean {
-		const allowed = this.permissions.get(permission);
-		if (!allowed) return false;
-		const user = this.users.get(userId);
-		if (!user) return false;
-		if (user.roles.some((r) => allowed.has(r))) return true;
-		if (roomId) {
-			const room = this.rooms.get(roomId);
-			const roomRoles = room?.roomRoles[userId] ?? [];
-			return roomRoles.some((r) => allowed.has(r));
-		}
-		return false;
-	}
-
-	setPermissionRoles(permission: string, roles: string[]): void {
-		this.permissions.set(permission, new Set(roles));
-		this.permissionsUpdatedAt.set(permission, new Date());
-	}
-
-	// ---------------------------------------------------------------- rooms
-
-	createRoom(input: CreateRoomInput): WRoom {
-		const name = String(input.name ?? '').trim();
-		if (!name || !NAME_PATTERN.test(name)) throw new WorldError('error-invalid-room-name', `${name} is not a valid room name`);
-		if (input.type !== 'd' && this.findRoomByName(name)) {
-			throw new WorldError('error-duplicate-channel-name', `A channel with name '${name}' exists`);
-		}
-		const creator = this.requireUser(input.creatorId);
-		const now = new Date();
-		const room: WRoom = {
-			_id: input._id ?? randomId(),
-			name,
-			fname: input.fname ?? name,
-			t: input.type,
-			u: { _id: creator._id, username: creator.username },
-			ts: now,
-			_updatedAt: now,
-			ro: input.readOnly ?? false,
-			default: input.isDefault ?? false,
-			msgs: 0,
-			members: [creator._id],
-			roomRoles: { [creator._id]: ['owner'] },
-			unread: {},
-		};
-		if (input.topic) room.topic = input.topic;
-		if (input.description) room.description = input.description;
-		if (input.customFields) room.customFields = { ...input.customFields };
-		for (const username of input.memberUsernames ?? []) {
-			const u = this.findUserByUsername(username);
-			if (!u) throw new WorldError('error-invalid-user', `Invalid user ${username}`);
-			if (!room.members.includes(u._id)) room.members.push(u._id);
-		}
-		this.rooms.set(room._id, room);
-		this.roomMessages.set(room._id, []);
-		return room;
-	}
-
-	findRoomById(id: string): WRoom | undefined {
-		return this.rooms.get(id);
-	}
-
-	findRoomByName(name: string): WRoom | undefined {
-		for (const r of this.rooms.values()) if (r.name === name) return r;
-		return undefined;
-	}
-
-	requireRoom(roomId: string): WRoom {
-		const r = this.rooms.get(roomId);
-		if (!r) throw new WorldError('error-room-not-found', 'The required "roomId" or "roomName" param provided does not match any group');
-		return r;
-	}
-
-	updateRoom(roomId: string, data: Partial<Pick<WRoom, 'name' | 'fname' | 'topic' | 'description' | 'ro' | 'customFields'>>): WRoom {
-		const room = this.requireRoom(roomId);
-		if (data.name !== undefined && data.name !== room.name) {
-			if (!NAME_PATTERN.test(data.name)) throw new WorldError('error-invalid-room-name', `${data.name} is not a valid room name`);
-			if (this.findRoomByName(data.name))
-				throw new WorldError('error-duplicate-channel-name', `A channel with name '${data.name}' exists`);
-			room.name = data.name;
-		}
-		if (data.fname !== undefined) room.fname = data.fname;
-		if (data.topic !== undefined) room.topic = data.topic;
-		if (data.description !== undefined) room.description = data.description;
-		if (data.ro !== undefined) room.ro = data.ro;
-		if (data.customFields !== undefined) room.customFields = { ...data.customFields };
-		room._updatedAt = new Date();
-		return room;
-	}
-
-	/** Archives or unarchives a room, with Rocket.Chat's `room-archived` / `room-unarchived` message. */
-	setArchived(roomId: string, archived: boolean, byId: string): void {
-		const room = this.requireRoom(roomId);
-		if (Boolean(room.archived) === archived) return;
-		if (archived) room.archived = true;
-		else delete room.archived;
-		room._updatedAt = new Date();
-		this.systemMessage(roomId, archived ? 'room-archived' : 'room-unarchived', '', byId);
-	}
-
-	deleteRoom(roomId: string): void {
-		this.requireRoom(roomId);
-		this.rooms.delete(roomId);
-		for (const mid of this.roomMessages.get(roomId) ?? []) this.messages.delete(mid);
-		this.roomMessages.delete(roomId);
-	}
-
-	/**
-	 * Adds a member; adding someone already in the room changes nothing (as Rocket.Chat). Like
-	 * Rocket.Chat's addUserToRoom it leaves a system message: "added by" (`au`) when someone else
-	 * added them, "joined" (`uj`) otherwise; `silent` skips it (room creation).
-	 */
-	addMember(roomId: string, userId: string, options: { by?: string; silent?: boolean } = {}): boolean {
-		const room = this.requireRoom(roomId);
-		const user = this.requireUser(userId);
-		if (room.members.includes(userId)) return false;
-		room.members.push(userId);
-		room.unread[userId] = 0;
-		room._updatedAt = new Date();
-		if (!options.silent) {
-			if (options.by && options.by !== userId) this.systemMessage(roomId, 'au', user.username, options.by);
-			else this.systemMessage(roomId, 'uj', user.username, userId);
-		}
-		return true;
-	}
-
-	/** Removes a member with Rocket.Chat's system message: "removed by" (`ru`) or "left" (`ul`). */
-	removeMember(roomId: string, userId: string, options: { by?: string; silent?: boolean } = {}): boolean {
-		const room = this.requireRoom(roomId);
-		if (!room.members.includes(userId)) return false;
-		room.members = room.members.filter((m) => m !== userId);
-		delete room.roomRoles[userId];
-		delete room.unread[userId];
-		room._updatedAt = new Date();
-		const user = this.users.get(userId);
-		if (!options.silent && user) {
-			if (options.by && options.by !== userId) this.systemMessage(roomId, 'ru', user.username, options.by);
-			else this.systemMessage(roomId, 'ul', user.username, userId);
-		}
-		return true;
-	}
-
-	/** Gives a member a room role; `by` (who did it) leaves Rocket.Chat's `subscription-role-added` message. */
-	addRoomRole(roomId: string, userId: string, role: string, by?: string): void {
-		const room = this.requireRoom(roomId);
-		if (!room.members.includes(userId)) throw new WorldError('error-user-not-in-room', 'User is not in this room');
-		const roles = room.roomRoles[userId] ?? [];
-		if (roles.includes(role)) {
-			const label = role === 'moderator' ? 'a moderator' : role === 'leader' ? 'a leader' : 'an owner';
-			throw new WorldError(`error-user-already-${role}`, `User is already ${label}`);
-		}
-		room.roomRoles[userId] = [...roles, role];
-		if (by) this.systemMessage(roomId, 'subscription-role-added', this.requireUser(userId).username, by, { role });
-	}
-
-	removeRoomRole(roomId: string, userId: string, role: string, by?: string): void {
-		const room = this.requireRoom(roomId);
-		const roles = room.roomRoles[userId] ?? [];
-		if (!roles.includes(role)) {
-			const label = role === 'moderator' ? 'a moderator' : role === 'leader' ? 'a leader' : 'an owner';
-			throw new WorldError(`error-user-not-${role}`, `User is not ${label}`);
-		}
-		room.roomRoles[userId] = roles.filter((r) => r !== role);
-		if (room.roomRoles[userId].length === 0) delete room.roomRoles[userId];
-		if (by) this.systemMessage(roomId, 'subscription-role-removed', this.requireUser(userId).username, by, { role });
-	}
-
-	roomsOfUser(userId: string): WRoom[] {
-		return [...this.rooms.values()].filter((r) => r.members.includes(userId));
-	}
-
-	// ---------------------------------------------------------------- messages
-
-	postMessage(input: PostMessageInput): WMessage {
-		const room = this.requireRoom(input.rid);
-		const user = this.requireUser(input.userId);
-		const now = new Date();
-		const msg: WMessage = {
-			_id: input.id ?? randomId(),
-			rid: room._id,
-			msg: input.text ?? '',
-			u: { _id: user._id, username: user.username, name: user.name },
-			ts: now,
-			_updatedAt: now,
-		};
-		if (this.messages.has(msg._id)) throw new WorldError('error-duplicate-message-id', 'Message id already exists');
-		if (input.tmid) msg.tmid = input.tmid;
-		if (input.alias) msg.alias = input.alias;
-		if (input.avatar) msg.avatar = input.avatar;
-		if (input.emoji) msg.emoji = input.emoji;
-		if (input.attachments) msg.attachments = input.attachments;
-		if (input.blocks) msg.blocks = input.blocks;
-		if (input.customFields) msg.customFields = input.customFields;
-		if (input.groupable !== undefined) msg.groupable = input.groupable;
-		if (input.appId) msg.appId = input.appId;
-		this.messages.set(msg._id, msg);
-		this.roomMessages.get(room._id)?.push(msg._id);
-		room.msgs++;
-		room.lastMessageAt = now;
-		for (const member of room.members) if (member !== user._id) room.unread[member] = (room.unread[member] ?? 0) + 1;
-		return msg;
-	}
-
-	/**
-	 * A system message (`t` set: `au`, `uj`, `ru`, `ul`, `room_changed_topic`, ...), as Rocket.Chat
-	 * saves one: it counts in the room's `msgs` and history, but not as unread.
-	 */
-	systemMessage(rid: string, t: string, text: string, actorId: string, extra: Partial<WMessage> = {}): WMessage {
-		const room = this.requireRoom(rid);
-		const actor = this.requireUser(actorId);
-		const now = new Date();
-		const msg: WMessage = {
-			_id: randomId(),
-			rid,
-			t,
-			msg: text,
-			u: { _id: actor._id, username: actor.username, name: actor.name },
-			ts: now,
-			_updatedAt: now,
-			groupable: false,
-			...extra,
-		};
-		this.messages.set(msg._id, msg);
-		this.roomMessages.get(rid)?.push(msg._id);
-		room.msgs++;
-		return msg;
-	}
-
-	updateMessage(messageId: string, text: string, editorId: string, extra: Partial<WMessage> = {}): WMessage {
-		const msg = this.messages.get(messageId);
-		if (!msg) throw new WorldError('error-invalid-message', 'Invalid message');
-		const editor = this.requireUser(editorId);
-		msg.msg = text;
-		Object.assign(msg, extra);
-		msg.editedAt = new Date();
-		msg.editedBy = { _id: editor._id, username: editor.username };
-		msg._updatedAt = new Date();
-		return msg;
-	}
-
-	deleteMessage(messageId: string): WMessage {
-		const msg = this.messages.get(messageId);
-		if (!msg) throw new WorldError('error-invalid-message', 'Invalid message');
-		this.messages.delete(messageId);
-		const list = this.roomMessages.get(msg.rid);
-		if (list) {
-			const i = list.indexOf(messageId);
-			if (i >= 0) list.splice(i, 1);
-		}
-		return msg;
-	}
-
-	/** Messages of a room, newest first (as Rocket.Chat's history endpoints). */
-	roomHistory(roomId: string, offset = 0, count = 50): { messages: WMessage[]; total: number } {
-		this.requireRoom(roomId);
-		const ids = this.roomMessages.get(roomId) ?? [];
-		const all = ids.map((id) => this.messages.get(id)).filter((m): m is WMessage => !!m);
-		all.reverse();
-		return { messages: all.slice(offset, offset + count), total: all.length };
-	}
-
 	// ---------------------------------------------------------------- app persistence
 
-	persistenceCreate(appId: string, data: unknown, associations: Array<{ model: string; id: string }> = []): string {
-		const id = randomId();
-		const rec: PersistenceRecord = { id, appId, data: clone(data), associations: associations.map((a) => ({ ...a })) };
-		this.persistence.set(id, rec);
-		for (const key of indexKeys(rec)) {
-			let ids = this.persistenceIndex.get(key);
-			if (!ids) this.persistenceIndex.set(key, (ids = new Set()));
-			ids.add(id);
-		}
-		return id;
+	get persistence(): Map<string, PersistenceRecord> {
+		return this.appPersistence.records;
 	}
 
-	private persistenceDelete(rec: PersistenceRecord): void {
-		this.persistence.delete(rec.id);
-		for (const key of indexKeys(rec)) {
-			const ids = this.persistenceIndex.get(key);
-			ids?.delete(rec.id);
-			if (ids?.size === 0) this.persistenceIndex.delete(key);
-		}
+	persistenceCreate(appId: string, data: unknown, associations: Associations = []): string {
+		return this.appPersistence.create(appId, data, associations);
 	}
 
 	persistenceReadById(appId: string, id: string): unknown {
-		const rec = this.persistence.get(id);
-		return rec && rec.appId === appId ? clone(rec.data) : undefined;
+		return this.appPersistence.readById(appId, id);
 	}
 
-	/** The app's records holding every association, in insertion order; an indexed lookup, not a scan. */
-	persistenceFind(appId: string, associations: Array<{ model: string; id: string }>): PersistenceRecord[] {
-		const matches = (rec: PersistenceRecord) =>
-			rec.appId === appId && associations.every((a) => rec.associations.some((b) => b.model === a.model && b.id === a.id));
-		if (associations.length === 0) return [...this.persistence.values()].filter(matches);
-		let smallest: Set<string> | undefined;
-		for (const a of associations) {
-			const ids = this.persistenceIndex.get(`${appId}|${a.model}|${a.id}`);
-			if (!ids) return [];
-			if (!smallest || ids.size < smallest.size) smallest = ids;
-		}
-		const out: PersistenceRecord[] = [];
-		for (const id of smallest ?? []) {
-			const rec = this.persistence.get(id);
-			if (rec && matches(rec)) out.push(rec);
-		}
-		return out;
+	persistenceFind(appId: string, associations: Associations): PersistenceRecord[] {
+		return this.appPersistence.find(appId, associations);
 	}
 
-	persistenceReadByAssociations(appId: string, associations: Array<{ model: string; id: string }>): unknown[] {
-		return this.persistenceFind(appId, associations).map((r) => clone(r.data));
+	persistenceReadByAssociations(appId: string, associations: Associations): unknown[] {
+		return this.appPersistence.readByAssociations(appId, associations);
 	}
 
 	persistenceRemove(appId: string, id: string): unknown {
-		const rec = this.persistence.get(id);
-		if (!rec || rec.appId !== appId) return undefined;
-		this.persistenceDelete(rec);
-		return rec.data;
+		return this.appPersistence.remove(appId, id);
 	}
 
-	persistenceRemoveByAssociations(appId: string, associations: Array<{ model: string; id: string }>): unknown[] | undefined {
-		const found = this.persistenceFind(appId, associations);
-		if (found.length === 0) return undefined;
-		for (const r of found) this.persistenceDelete(r);
-		return found.map((r) => r.data);
+	persistenceRemoveByAssociations(appId: string, associations: Associations): unknown[] | undefined {
+		return this.appPersistence.removeByAssociations(appId, associations);
 	}
 
 	persistenceUpdate(appId: string, id: string, data: unknown, upsert: boolean): string {
-		const rec = this.persistence.get(id);
-		if (rec && rec.appId === appId) {
-			rec.data = clone(data);
-			return id;
-		}
-		if (!upsert) throw new WorldError('error-not-found', `No record with id ${id}`);
-		this.persistence.set(id, { id, appId, data: clone(data), associations: [] });
-		return id;
+		return this.appPersistence.update(appId, id, data, upsert);
 	}
 
-	/** Updates the first record holding all associations (MongoDB update without multi), or inserts. */
-	persistenceUpdateByAssociations(
-		appId: string,
-		associations: Array<{ model: string; id: string }>,
-		data: unknown,
-		upsert: boolean,
-	): string {
-		const [first] = this.persistenceFind(appId, associations);
-		if (first) {
-			first.data = clone(data);
-			return first.id;
-		}
-		if (!upsert) throw new WorldError('error-not-found', 'No record with these associations');
-		return this.persistenceCreate(appId, data, associations);
+	persistenceUpdateByAssociations(appId: string, associations: Associations, data: unknown, upsert: boolean): string {
+		return this.appPersistence.updateByAssociations(appId, associations, data, upsert);
 	}
 
 	persistencePurge(appId: string): void {
-		for (const rec of [...this.persistence.values()]) if (rec.appId === appId) this.persistenceDelete(rec);
+		this.appPersistence.purge(appId);
 	}
 
 	// ---------------------------------------------------------------- scheduler
 
+	get jobs(): Map<string, ScheduledJob> {
+		return this.scheduler.jobs;
+	}
+
+	get processors(): Map<string, Set<string>> {
+		return this.scheduler.processors;
+	}
+
 	registerProcessors(appId: string, ids: string[]): void {
-		this.processors.set(appId, new Set(ids));
+		this.scheduler.registerProcessors(appId, ids);
 	}
 
 	scheduleOnce(appId: string, processorId: string, when: number, data?: Record<string, unknown>): string {
-		this.requireProcessor(appId, processorId);
-		const job: ScheduledJob = { id: randomId(), appId, processorId, nextRunAt: when, runCount: 0 };
-		if (data) job.data = clone(data);
-		this.jobs.set(job.id, job);
-		return job.id;
+		return this.scheduler.scheduleOnce(appId, processorId, when, data);
 	}
 
-	/** A recurring job is unique per processor (Agenda's `every` upserts by name). */
 	scheduleRecurring(
 		appId: string,
 		processorId: string,
@@ -828,156 +129,60 @@ export class World {
 		data?: Record<string, unknown>,
 		now = Date.now(),
 	): string {
-		this.requireProcessor(appId, processorId);
-		const intervalMs = parseInterval(interval);
-		for (const job of this.jobs.values()) {
-			if (job.appId === appId && job.processorId === processorId && job.intervalMs !== undefined) this.jobs.delete(job.id);
-		}
-		const job: ScheduledJob = {
-			id: randomId(),
-			appId,
-			processorId,
-			nextRunAt: skipImmediate ? now + intervalMs : now,
-			interval,
-			intervalMs,
-			runCount: 0,
-		};
-		if (data) job.data = clone(data);
-		this.jobs.set(job.id, job);
-		return job.id;
+		return this.scheduler.scheduleRecurring(appId, processorId, interval, skipImmediate, data, now);
 	}
 
-	/** Cancels by job id or by processor id (Rocket.Chat's bridge cancels by name). */
 	cancelJob(appId: string, jobIdOrProcessor: string): void {
-		for (const job of [...this.jobs.values()]) {
-			if (job.appId === appId && (job.id === jobIdOrProcessor || job.processorId === jobIdOrProcessor)) this.jobs.delete(job.id);
-		}
+		this.scheduler.cancelJob(appId, jobIdOrProcessor);
 	}
 
 	cancelAllJobs(appId: string): void {
-		for (const job of [...this.jobs.values()]) if (job.appId === appId) this.jobs.delete(job.id);
+		this.scheduler.cancelAllJobs(appId);
 	}
 
 	dueJobs(now = Date.now()): ScheduledJob[] {
-		return [...this.jobs.values()].filter((j) => j.nextRunAt <= now).sort((a, b) => a.nextRunAt - b.nextRunAt);
+		return this.scheduler.dueJobs(now);
 	}
 
-	/** Records a run: one-off jobs are removed, recurring ones move to their next time. */
 	completeJob(jobId: string, error: string | undefined, now = Date.now()): void {
-		const job = this.jobs.get(jobId);
-		if (!job) return;
-		job.runCount++;
-		job.lastRunAt = now;
-		if (error) job.lastError = error;
-		if (job.intervalMs === undefined) this.jobs.delete(jobId);
-		else job.nextRunAt = now + job.intervalMs;
+		this.scheduler.completeJob(jobId, error, now);
 	}
 
-	private requireProcessor(appId: string, processorId: string): void {
-		if (!this.processors.get(appId)?.has(processorId)) {
-			throw new WorldError('error-invalid-processor', `Processor ${processorId} is not registered`);
-		}
+	// ---------------------------------------------------------------- REST traffic: counts, rate limiter, faults
+
+	get rateLimit(): RateLimitConfig {
+		return this.traffic.rateLimit;
 	}
 
-	// ---------------------------------------------------------------- REST rate limiting
+	set rateLimit(config: RateLimitConfig) {
+		this.traffic.rateLimit = config;
+	}
 
-	/** Counts a REST call; returns the wait in ms when the caller is over the limit. */
+	get rateLimitedCalls(): number {
+		return this.traffic.rateLimitedCalls;
+	}
+
+	get restCalls(): Map<string, number> {
+		return this.traffic.restCalls;
+	}
+
 	countRestCall(endpoint: string): void {
-		this.restCalls.set(endpoint, (this.restCalls.get(endpoint) ?? 0) + 1);
+		this.traffic.countRestCall(endpoint);
 	}
 
-	/**
-	 * Counts a call of `endpoint` from `callerKey` against the limiter. `counted` is false when the
-	 * limiter is off or the caller bypasses it; `limited` when the call is over the limit.
-	 */
-	rateLimitHit(
-		endpoint: string,
-		callerKey: string,
-		bypass: boolean,
-		count = true,
-		now = Date.now(),
-	): { counted: false; limited: false } | { counted: true; limited: boolean; resetAt: number; limit: number; remaining: number } {
-		if (count) this.countRestCall(endpoint);
-		if (!this.rateLimit.enabled || bypass) return { counted: false, limited: false };
-		const key = `${endpoint}|${callerKey}`;
-		let c = this.rateCounters.get(key);
-		if (!c || now - c.windowStart >= this.rateLimit.windowMs) {
-			c = { windowStart: now, count: 0 };
-			this.rateCounters.set(key, c);
-		}
-		c.count++;
-		const resetAt = c.windowStart + this.rateLimit.windowMs;
-		const limit = this.rateLimit.calls;
-		if (c.count > limit) {
-			this.rateLimitedCalls++;
-			return { counted: true, limited: true, resetAt, limit, remaining: 0 };
-		}
-		return { counted: true, limited: false, resetAt, limit, remaining: limit - c.count };
+	rateLimitHit(...args: Parameters<RestTraffic['rateLimitHit']>): ReturnType<RestTraffic['rateLimitHit']> {
+		return this.traffic.rateLimitHit(...args);
 	}
 
-	/** Makes the next `count` calls of `endpoint` (`groups.addLeader` or `/api/v1/groups.addLeader`) fail with `status`. */
 	failNext(endpoint: string, status: number, count = 1): void {
-		this.faults.set(endpoint.startsWith('/api/') ? endpoint : `/api/v1/${endpoint}`, { status, count });
+		this.traffic.failNext(endpoint, status, count);
 	}
 
-	/** The status an injected failure gives this call of `endpoint`, if one is pending (consumes it). */
 	takeFault(endpoint: string): number | undefined {
-		const f = this.faults.get(endpoint);
-		if (!f || f.count <= 0) return undefined;
-		f.count--;
-		if (f.count === 0) this.faults.delete(endpoint);
-		return f.status;
+		return this.traffic.takeFault(endpoint);
 	}
 
 	resetRateLimits(): void {
-		this.rateCounters.clear();
+		this.traffic.resetRateLimits();
 	}
-}
-
-/** Parses Agenda-style intervals: a number of ms, "N seconds|minutes|hours|days", or "every N ...". */
-export function parseInterval(interval: string | number): number {
-	if (typeof interval === 'number') {
-		if (!Number.isFinite(interval) || interval <= 0) throw new WorldError('error-invalid-interval', `Invalid interval ${interval}`);
-		return interval;
-	}
-	const m = /^\s*(?:every\s+)?(\d+(?:\.\d+)?)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?)\s*$/i.exec(
-		interval,
-	);
-	if (!m) throw new WorldError('error-invalid-interval', `Unsupported interval "${interval}"`);
-	const n = m[1] ? Number(m[1]) : 1;
-	const unit = m[2].toLowerCase();
-	const factor =
-		unit.startsWith('ms') || unit.startsWith('milli')
-			? 1
-			: unit.startsWith('s')
-				? 1000
-				: unit.startsWith('m')
-					? 60_000
-					: unit.startsWith('h')
-						? 3_600_000
-						: 86_400_000;
-	return n * factor;
-}
-
-/** Rocket.Chat stores a hash of the password's SHA-256 digest, so clients may log in with the digest alone. */
-function passwordDigest(password: string | { digest: string }): string {
-	return typeof password === 'string' ? createHash('sha256').update(password).digest('hex') : password.digest.toLowerCase();
-}
-
-function hashPassword(password: string): { salt: string; hash: string } {
-	const salt = randomBytes(16).toString('hex');
-	return { salt, hash: scryptSync(passwordDigest(password), salt, 32, { N: 1024 }).toString('hex') };
-}
-
-function verifyPassword(password: string | { digest: string }, stored: { salt: string; hash: string }): boolean {
-	const candidate = scryptSync(passwordDigest(password), stored.salt, 32, { N: 1024 });
-	return timingSafeEqual(candidate, Buffer.from(stored.hash, 'hex'));
-}
-
-function clone<T>(v: T): T {
-	return v === undefined ? v : structuredClone(v);
-}
-
-function indexKeys(rec: PersistenceRecord): string[] {
-	return rec.associations.map((a) => `${rec.appId}|${a.model}|${a.id}`);
 }
