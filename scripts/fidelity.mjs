@@ -8,7 +8,7 @@
  * endpoint family and every counted case that did not pass. `--write` also writes the table to
  * docs/fidelity-cases.md. Exits non-zero below 95%.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -108,7 +108,12 @@ try {
 	);
 	const failing = rows.filter((r) => !r.pass);
 	for (const r of failing) process.stdout.write(`  not passing: [${r.family}] ${r.full}\n`);
-	if (write) writeFileSync(resolve(ROOT, 'docs/fidelity-cases.md'), markdown(rows, summary, lines));
+	if (write) {
+		const out = resolve(ROOT, 'docs/fidelity-cases.md');
+		writeFileSync(out, markdown(rows, summary, lines));
+		// Formatted as the rest of the tree (npm run lint checks it).
+		spawnSync(resolve(ROOT, 'node_modules/.bin/prettier'), ['--write', out], { cwd: ROOT, stdio: 'ignore' });
+	}
 	process.exitCode = ok / total >= THRESHOLD ? 0 : 1;
 } finally {
 	if (server?.pid) {
