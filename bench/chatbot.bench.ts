@@ -4,13 +4,15 @@
  *     ratio <= 0.1, i.e. at least 10x faster);
  * (b) the hostile pattern `(a+)+$` against 30 `a`s and a `!`, inside a 1,000-trigger set: the matcher's time for that
  *     message (target: under 1,000 us) vs one native test of a safe regex on it;
- * (c) points parsing of messages without points vs one precompiled native RegExp test on each (target: ratio <= 2).
+ * (c) a 5 kB message against 1,000 triggers the prefilter cannot narrow: time per trigger with the cost cap (target:
+ *     well under 1,000 us) vs the same set without the cap;
+ * (d) points parsing of messages without points vs one precompiled native RegExp test on each (target: ratio <= 2).
  * The corpus is generated with a seeded PRNG, so every run measures the same messages.
  */
 import { RE2JS } from 're2js';
 
 import { parsePoints } from '../core/chatbot/points';
-import { compileTriggerSet } from '../core/chatbot/triggerMatcher';
+import { compileTriggerSet, MAX_REGEX_WORK } from '../core/chatbot/triggerMatcher';
 import type { Trigger } from '../core/chatbot/triggers';
 import { Benchmark, timePerCall } from './harness';
 
@@ -215,6 +217,40 @@ export const benchmarks: Benchmark[] = [
 					matched: hits,
 					nativeBacktracking20aUs: Math.round(n20),
 					nativeBacktracking30aEstimatedS: Number(((n20 * 2 ** 10) / 1e6).toFixed(1)),
+				},
+			};
+		},
+	},
+	{
+		name: 'chatbot: 5 kB message against 1,000 triggers the prefilter cannot narrow, per trigger: capped matcher vs uncapped',
+		unit: 'us',
+		async run() {
+			// Patterns without literal text (no clause, no shortcut), none matching the message: every one is a full regex run.
+			const triggers: Trigger[] = Array.from({ length: 1000 }, (_, i) => ({
+				id: `u${i}`,
+				pattern: `(\\w\\W){${(i % 7) + 2}}\\s{${(i % 5) + 3}}`,
+				responses: ['x'],
+				enabled: true,
+			}));
+			const text = ('lorem ipsum dolor sit amet ' + 'x'.repeat(20) + ' ').repeat(110).slice(0, 5000);
+			const capped = compileTriggerSet(triggers);
+			const uncapped = compileTriggerSet(triggers, { maxWork: Number.POSITIVE_INFINITY });
+			capped.first(text);
+			const work = capped.lastRun;
+			const value = timePerCall(() => capped.first(text), { rounds: 9, warmup: 2 }) / triggers.length;
+			const baseline = timePerCall(() => uncapped.first(text), { rounds: 3, warmup: 1 }) / triggers.length;
+			return {
+				value,
+				baseline,
+				details: {
+					targetUsPerTrigger: 1000,
+					messageChars: text.length,
+					unfiltered: capped.stats.unfiltered,
+					evaluated: work.evaluated,
+					skippedByCap: work.skipped,
+					budgetUnits: MAX_REGEX_WORK,
+					messageMs: Number(((value * triggers.length) / 1000).toFixed(2)),
+					uncappedMessageMs: Number(((baseline * triggers.length) / 1000).toFixed(1)),
 				},
 			};
 		},

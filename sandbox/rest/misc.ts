@@ -7,6 +7,7 @@ import { isRoleAddUserToRoleProps, isRoleRemoveUserFromRoleProps } from '@rocket
 import { badRequest, failure } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import type { WRole, WUser } from '../world/types';
+import { WorldError } from '../world/world';
 import { can, route, caller, obj, paging, serializeMe, serializeUser, shaped, str, userFromParams, Validator } from './common';
 
 export const SERVER_VERSION = '7.10.0';
@@ -101,7 +102,14 @@ export function miscRoutes(): Route[] {
 				}
 				try {
 					return loggedIn(ctx, ctx.world.checkPassword(user, password));
-				} catch {
+				} catch (err) {
+					// A login that needs a second factor answers the Meteor error's code in `error`.
+					if (err instanceof WorldError && err.errorType === 'totp-required') {
+						return {
+							status: 401,
+							body: { status: 'error', error: 'totp-required', message: 'TOTP Required', details: err.details },
+						};
+					}
 					return { status: 401, body: { status: 'error', error: 'Unauthorized', message: 'Unauthorized' } };
 				}
 			},

@@ -15,7 +15,6 @@ import { isIP } from 'node:net';
 
 import { badRequest, failure, forbiddenUnauthorized } from '../http';
 import type { Route, RouteContext } from '../sandbox';
-import { BLOCKED_USERNAMES } from '../world/defaults';
 import type { WUser } from '../world/types';
 import { NAME_PATTERN } from '../world/world';
 import { parseMultipart } from './apps';
@@ -80,10 +79,6 @@ function validateUserData(ctx: RouteContext, data: Record<string, unknown>, targ
 		throw badRequest('Nickname size exceeds 120 characters', 'error-nickname-size-exceeded');
 	if (typeof data.bio === 'string' && data.bio.length > 260)
 		throw badRequest('Bio size exceeds 260 characters', 'error-bio-size-exceeded');
-}
-
-function isBlocked(username: string): boolean {
-	return BLOCKED_USERNAMES.includes(username.toLowerCase());
 }
 
 /** The avatar URL check of setUserAvatar: http(s) only, never an address inside the server's network. */
@@ -242,7 +237,8 @@ export function usersRoutes(): Route[] {
 				if (typeof p.name === 'string' && !validNameChars(p.name)) throw failure('Name contains invalid characters');
 				validateUserData(ctx, p, undefined);
 				const username = String(p.username).trim();
-				if (isBlocked(username)) throw badRequest(`${username} is blocked and can't be used!`, 'error-blocked-username');
+				if (ctx.world.isBlockedUsername(username))
+					throw badRequest(`${username} is blocked and can't be used!`, 'error-blocked-username');
 				if (ctx.world.findUserByUsername(username)) throw badRequest(`${username} is already in use :(`, 'error-field-unavailable');
 				const email = String(p.email).trim();
 				if (ctx.world.findUserByEmail(email)) throw badRequest(`${email} is already in use :(`, 'error-field-unavailable');
@@ -280,7 +276,7 @@ export function usersRoutes(): Route[] {
 				// The identity (username) first: a taken or blocked name fails the whole update.
 				if (typeof data.username === 'string' && data.username !== target.username) {
 					const other = ctx.world.findUserByUsername(data.username);
-					if (isBlocked(data.username) || (other && other._id !== target._id))
+					if (ctx.world.isBlockedUsername(data.username) || (other && other._id !== target._id))
 						throw badRequest('Could not save user identity', 'error-could-not-save-identity');
 				}
 				if (typeof data.email === 'string') {
@@ -381,6 +377,13 @@ export function usersRoutes(): Route[] {
 			const bySecret = !!secret && p.secret === secret;
 			if (!legacy && !bySecret) throw badRequest('Not authorized', 'error-not-authorized');
 			return { data: { userId: target._id, authToken: ctx.world.createLoginToken(target._id, false) } };
+		}),
+		route('POST', 'users.2fa.enableEmail', (ctx) => {
+			// The caller turns on two-factor authentication by e-mail for their own account.
+			const me = caller(ctx);
+			me.twoFactor = 'email';
+			me._updatedAt = new Date();
+			return {};
 		}),
 		route(
 			'POST',

@@ -152,9 +152,6 @@ export const ROCKET_CAT = { _id: 'rocket.cat', username: 'rocket.cat', name: 'Ro
 /** The default channel every Rocket.Chat server has. */
 export const GENERAL = { _id: 'GENERAL', name: 'general' } as const;
 
-/** Usernames Rocket.Chat refuses for new accounts (`Accounts_BlockedUsernameList` and its built-in list). */
-export const BLOCKED_USERNAMES: ReadonlyArray<string> = ['all', 'here', 'admin', 'administrator', 'system', 'user'];
-
 /** Default user preferences (`Accounts_Default_User_Preferences_*`), as `/me` reports them. */
 export const DEFAULT_PREFERENCES: Readonly<Record<string, unknown>> = {
 	alsoSendThreadToChannel: 'default',

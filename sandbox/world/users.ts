@@ -210,7 +210,8 @@ export abstract class UsersWorld extends WorldBase {
 
 	/**
 	 * Checks a password (plain, or its SHA-256 digest as Meteor clients send it); returns the user or
-	 * throws Rocket.Chat's login error.
+	 * throws Rocket.Chat's login error. A user with two-factor authentication on needs a second factor,
+	 * which a plain password login never carries: `totp-required`.
 	 */
 	checkPassword(usernameOrEmail: string, password: string | { digest: string }): WUser {
 		const user = usernameOrEmail.includes('@') ? this.findUserByEmail(usernameOrEmail) : this.findUserByUsername(usernameOrEmail);
@@ -218,7 +219,30 @@ export abstract class UsersWorld extends WorldBase {
 			throw new WorldError('error-unauthorized', 'Unauthorized', 401);
 		}
 		if (!user.active) throw new WorldError('error-user-is-not-activated', 'User is not activated', 401);
+		if (user.twoFactor) throw new WorldError('totp-required', 'TOTP Required', 401, { method: user.twoFactor });
 		return user;
+	}
+
+	/**
+	 * Whether Rocket.Chat refuses `username` for a new account (checkUsernameAvailability): `all`, `here`, the
+	 * hidden system list (Accounts_SystemBlockedUsernameList, default admin, administrator, system, user) and the
+	 * admin's Accounts_BlockedUsernameList, case-insensitively.
+	 */
+	isBlockedUsername(username: string): boolean {
+		const lists = [
+			'all,here',
+			this.serverSettings.get('Accounts_SystemBlockedUsernameList'),
+			this.serverSettings.get('Accounts_BlockedUsernameList'),
+		];
+		const lower = username.trim().toLowerCase();
+		return lists.some(
+			(list) =>
+				typeof list === 'string' &&
+				list
+					.split(',')
+					.map((n) => n.trim().toLowerCase())
+					.includes(lower),
+		);
 	}
 
 	/** The user a pair of auth headers belongs to, or undefined. */

@@ -52,6 +52,8 @@ export class World extends MessagesWorld {
 		this.serverSettings.set('Site_Url', 'http://localhost:3000');
 		this.serverSettings.set('Site_Name', 'Rocket.Chat Sandbox');
 		this.serverSettings.set('Accounts_Iframe_enabled', false);
+		this.serverSettings.set('Accounts_SystemBlockedUsernameList', 'admin,administrator,system,user');
+		this.serverSettings.set('Accounts_BlockedUsernameList', '');
 		// What a fresh server holds: the built-in bot and the default channel (with no creator).
 		const cat = this.createUser({ ...ROCKET_CAT, type: 'bot', roles: ['bot'] });
 		cat.status = 'online';

@@ -7,14 +7,27 @@ import { Harness } from './harness';
  * A valid body for every operation that takes one, by operationId. The test fails when an
  * operation of the OpenAPI description has no sample here, so no endpoint escapes it.
  */
+const ADA = { externalId: 'fd-1', firstName: 'Ada', lastName: 'Door', email: 'ada.door@example.org', emailVerified: true };
 const VALID: Record<string, unknown> = {
-	createLoginToken: { externalId: 'fd-1', firstName: 'Ada', lastName: 'Door', email: 'ada.door@example.org' },
+	createLoginToken: ADA,
 	replaceTriggers: { triggers: [{ pattern: '^hello$', responses: ['hi'] }] },
 	putGroup: { name: 'Front Door Group', members: [{ externalId: 'fd-1', role: 'leader' }] },
 	putRole: { members: ['fd-1'] },
-	putPerson: { externalId: 'fd-1', firstName: 'Ada', lastName: 'Door', email: 'ada.door@example.org' },
-	postSnapshot: { people: [{ externalId: 'fd-1', firstName: 'Ada', lastName: 'Door', email: 'ada.door@example.org' }], groups: {} },
+	putPerson: ADA,
+	postSnapshot: { people: [ADA], groups: {}, roles: { 'fd-key': ['fd-1'] } },
 };
+
+/** The settings the security rules added, with the values an admin might get wrong. */
+const SECURITY_SETTINGS = [
+	'rc_rest_url',
+	'accounts_link_existing',
+	'accounts_privileged_roles',
+	'sync_assignable_roles',
+	'api_outbound_key',
+	'api_credential_secret',
+	'sync_feed_url',
+	'history_url',
+] as const;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -22,10 +35,14 @@ function jsonType(v: unknown): string {
 	return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
+/** Optional fields of the samples: leaving one out keeps a body valid. */
+const OPTIONAL = new Set(['emailVerified', 'roles']);
+
 /** Hostile variants of a valid body: each is invalid by construction. */
 function hostile(valid: Record<string, unknown>): fc.Arbitrary<{ kind: string; raw: string }> {
 	const keys = Object.keys(valid);
 	const key = fc.constantFrom(...keys);
+	const required = fc.constantFrom(...keys.filter((k) => !OPTIONAL.has(k)));
 	const wrongType = fc.oneof(
 		fc.integer(),
 		fc.boolean(),
@@ -44,7 +61,7 @@ function hostile(valid: Record<string, unknown>): fc.Arbitrary<{ kind: string; r
 			.filter(([k, v]) => jsonType(v) !== jsonType(valid[k]))
 			.map(([k, v]) => ({ kind: 'wrong-type', raw: JSON.stringify({ ...valid, [k]: v }) })),
 		// A required field missing.
-		key.map((k) => {
+		required.map((k) => {
 			const copy: Record<string, unknown> = { ...valid };
 			delete copy[k];
 			return { kind: 'missing', raw: JSON.stringify(copy) };
@@ -95,9 +112,9 @@ describe('external API front door', function () {
 	});
 
 	it('accepts every configured key, for rotation', async () => {
-		await h.sandbox.configureApp({ api_keys: `old-key-0123456789abcdef\n${h.info.apiKey}` });
+		await h.sandbox.configureApp({ api_keys: `old-key-0123456789abcdef-0123456789\n${h.info.apiKey}` });
 		try {
-			expect((await h.app('GET', 'ping', undefined, { key: 'old-key-0123456789abcdef' })).status).to.equal(200);
+			expect((await h.app('GET', 'ping', undefined, { key: 'old-key-0123456789abcdef-0123456789' })).status).to.equal(200);
 			expect((await h.app('GET', 'ping')).status).to.equal(200);
 		} finally {
 			await h.sandbox.configureApp({ api_keys: h.info.apiKey });
@@ -116,6 +133,8 @@ describe('external API front door', function () {
 	});
 
 	it('answers 1,000 hostile bodies per endpoint with 4xx only, and changes nothing', async () => {
+		// With the riskier settings on, so the checks behind them see the hostile bodies too.
+		await h.sandbox.configureApp({ accounts_link_existing: true, sync_assignable_roles: 'fd-key' });
 		const doc = await h.app<{ paths: Record<string, Record<string, { operationId: string; requestBody?: unknown }>> }>(
 			'GET',
 			'openapi.json',
@@ -149,6 +168,80 @@ describe('external API front door', function () {
 				`${op.id} statuses ${JSON.stringify([...statuses])}`,
 			).to.equal(true);
 			expect({ persisted: persisted(), users: users(), rooms: h.world.rooms.size }, op.id).to.deep.equal(before);
+		}
+		await h.sandbox.configureApp({ accounts_link_existing: false, sync_assignable_roles: '' });
+	});
+
+	it('refuses 1,000 roles outside the allowlist (PUT roles and snapshots) with 400 and stores nothing', async () => {
+		await h.sandbox.configureApp({ sync_assignable_roles: 'fd-key\nadmin\nbot' });
+		try {
+			const role = fc.oneof(
+				fc.constantFrom('admin', 'bot', 'app', 'Admin', 'ADMIN', 'fd-Key', 'fd-key '),
+				// `.` and `..` are path segments, not names: the HTTP layer resolves them before the app.
+				fc.stringMatching(/^[A-Za-z0-9._ -]{1,64}$/).filter((r) => r !== 'fd-key' && !/^\.+$/.test(r)),
+			);
+			const samples = fc.sample(role, { numRuns: 1000, seed: 1111 });
+			const before = h.world.persistence.size;
+			for (let i = 0; i < samples.length; i += 25) {
+				const batch = samples.slice(i, i + 25);
+				const results = await Promise.all(
+					batch.map((r, k) =>
+						k % 2 === 0
+							? h.app('PUT', `roles/${encodeURIComponent(r)}`, { members: ['fd-1'] })
+							: h.app('POST', 'snapshot', {
+									...(VALID.postSnapshot as object),
+									roles: { 'fd-key': ['fd-1'], [r]: ['fd-1'] },
+								}),
+					),
+				);
+				results.forEach((res, k) => {
+					if (res.status !== 400) throw new Error(`role ${JSON.stringify(batch[k])} answered ${res.status}`);
+				});
+			}
+			expect(h.world.persistence.size).to.equal(before);
+		} finally {
+			await h.sandbox.configureApp({ sync_assignable_roles: '' });
+		}
+	});
+
+	it('stays safe whatever the security settings hold: admin, bot and app are never assignable, short keys never accepted', async () => {
+		const value = fc.oneof(
+			fc.string({ maxLength: 80 }),
+			fc.constantFrom(
+				'admin',
+				'admin\nbot\napp',
+				' admin ,editor',
+				'http://10.0.0.1/x',
+				'https://ok.example.org',
+				'true',
+				'false',
+				'',
+			),
+			fc.boolean(),
+			fc.integer(),
+		);
+		const configs = fc.sample(fc.record(Object.fromEntries(SECURITY_SETTINGS.map((id) => [id, value]))), { numRuns: 25, seed: 2222 });
+		const short = 'short-key-0123456789';
+		try {
+			for (const config of configs) {
+				await h.sandbox.configureApp({ ...config, api_keys: `${h.info.apiKey}\n${short}` });
+				for (const r of ['admin', 'bot', 'app'])
+					expect((await h.app('PUT', `roles/${r}`, { members: ['fd-1'] })).status, r).to.equal(400);
+				expect((await h.app('GET', 'ping', undefined, { key: short })).status).to.equal(401);
+				expect((await h.app('GET', 'ping')).status).to.equal(200);
+			}
+		} finally {
+			await h.sandbox.configureApp({
+				rc_rest_url: '',
+				accounts_link_existing: false,
+				accounts_privileged_roles: 'admin',
+				sync_assignable_roles: '',
+				api_outbound_key: '',
+				api_credential_secret: 'sandbox-credential-secret-0123456789',
+				sync_feed_url: '',
+				history_url: '',
+				api_keys: h.info.apiKey,
+			});
 		}
 	});
 
