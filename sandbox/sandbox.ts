@@ -42,6 +42,12 @@ export interface SandboxOptions {
 	createTokensForUsers?: boolean;
 	/** CREATE_TOKENS_FOR_USERS_SECRET (8.0 and later): users.createToken for callers that send this secret. */
 	createTokensForUsersSecret?: string;
+	/**
+	 * Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In: new accounts get e-mail two-factor
+	 * authentication, so a password login of one with a verified address answers `totp-required`.
+	 * On by default in Rocket.Chat; off by default here (docs/sandbox.md, differences).
+	 */
+	emailTwoFactorAutoOptIn?: boolean;
 }
 
 /** A fresh server's REST rate limiter (API_Enable_Rate_Limiter_Limit_Calls_Default / _Time_Default). */
@@ -117,6 +123,7 @@ export class Sandbox {
 		if (o.allowUnsafeQueryAndFields) this.world.env.set('ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS', 'true');
 		if (o.createTokensForUsers) this.world.env.set('CREATE_TOKENS_FOR_USERS', 'true');
 		if (o.createTokensForUsersSecret) this.world.env.set('CREATE_TOKENS_FOR_USERS_SECRET', o.createTokensForUsersSecret);
+		this.world.serverSettings.set('Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In', o.emailTwoFactorAutoOptIn === true);
 
 		await this.listen(o.port ?? 3000);
 		this.world.serverSettings.set('Site_Url', this.url);

@@ -254,6 +254,8 @@ export function usersRoutes(): Route[] {
 					// Accounts_CustomFields is empty on a stock server: custom fields are not stored.
 				});
 				if (typeof p.bio === 'string' && p.bio) user.bio = p.bio;
+				if (ctx.world.serverSettings.get('Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In') === true)
+					user.twoFactor = 'email';
 				if (joinDefaultChannels) {
 					for (const room of ctx.world.rooms.values()) if (room.default) ctx.world.addMember(room._id, user._id);
 				}

@@ -219,7 +219,9 @@ export abstract class UsersWorld extends WorldBase {
 			throw new WorldError('error-unauthorized', 'Unauthorized', 401);
 		}
 		if (!user.active) throw new WorldError('error-user-is-not-activated', 'User is not activated', 401);
-		if (user.twoFactor) throw new WorldError('totp-required', 'TOTP Required', 401, { method: user.twoFactor });
+		// E-mail two-factor applies once the account has a verified address (Rocket.Chat's EmailCheck).
+		const applies = user.twoFactor === 'totp' || (user.twoFactor === 'email' && user.emails.some((e) => e.verified));
+		if (applies) throw new WorldError('totp-required', 'TOTP Required', 401, { method: user.twoFactor });
 		return user;
 	}
 

@@ -97,6 +97,34 @@ describe('server switches and the rate limiter', function () {
 		});
 	});
 
+	describe('Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In (on in Rocket.Chat, off by default here)', () => {
+		let s: Server;
+		before(async () => {
+			s = await server({ emailTwoFactorAutoOptIn: true, rateLimiter: 'off' });
+		});
+		after(() => s?.stop());
+
+		it('asks new accounts with a verified address for a second factor on a password login', async () => {
+			const created = await s.api.post(
+				'users.create',
+				{
+					username: 'verified.user',
+					name: 'Verified User',
+					email: 'verified.user@example.org',
+					password: 'password',
+					verified: true,
+				},
+				s.admin,
+			);
+			expect(created.status).to.equal(200);
+			const res = await s.api.post('login', { user: 'verified.user', password: 'password' });
+			expect(res.status).to.equal(401);
+			expect(res.body).to.include({ status: 'error', error: 'totp-required' });
+			// Without a verified address the code cannot be sent, and the password alone logs in (plain.user, made above).
+			expect((await s.api.post('login', { user: 'plain.user', password: 'password' })).status).to.equal(200);
+		});
+	});
+
 	describe('ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS', () => {
 		let s: Server;
 		before(async () => {
