@@ -381,8 +381,11 @@ export function usersRoutes(): Route[] {
 			return { data: { userId: target._id, authToken: ctx.world.createLoginToken(target._id, false) } };
 		}),
 		route('POST', 'users.2fa.enableEmail', (ctx) => {
-			// The caller turns on two-factor authentication by e-mail for their own account.
+			// The caller turns on two-factor authentication by e-mail for their own account, once verified.
 			const me = caller(ctx);
+			if (me.emails.some((e) => !e.verified)) {
+				throw badRequest('You need to verify your emails before setting up 2FA', 'error-invalid-user');
+			}
 			me.twoFactor = 'email';
 			me._updatedAt = new Date();
 			return {};
