@@ -37,14 +37,14 @@ export class RestError extends Error {
 	}
 }
 
-/** A call without valid credentials to an endpoint that needs them. */
-export const unauthorized = (): RestError =>
-	new RestError(401, {
-		success: false,
-		status: 'error',
-		error: 'You must be logged in to do this.',
-		message: 'You must be logged in to do this.',
-	});
+/**
+ * A call without valid credentials to an endpoint that needs them. Before Rocket.Chat 8.0 the body also
+ * carries `status` and `message` (8.0's `applyBreakingChanges` dropped them).
+ */
+export const unauthorized = (before8 = true): RestError => {
+	const message = 'You must be logged in to do this.';
+	return new RestError(401, { success: false, error: message, ...(before8 ? { status: 'error', message } : {}) });
+};
 /** An endpoint's `permissionsRequired` not met (Rocket.Chat checks them before running the endpoint). */
 export const forbidden = (): RestError =>
 	new RestError(403, { success: false, error: 'User does not have the permissions required for this action [error-unauthorized]' });

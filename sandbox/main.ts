@@ -5,7 +5,9 @@
  * INSTANCES (1 or 2), RATE_LIMITER (`stock`, the default, or `off` as in Rocket.Chat's TEST_MODE),
  * and Rocket.Chat's own switches: ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS, CREATE_TOKENS_FOR_USERS,
  * CREATE_TOKENS_FOR_USERS_SECRET (all off by default, as on a stock server).
+ * ENGINE (the Apps-Engine version to host; sandbox/engines/engines.json lists them).
  */
+import { hostedVersions, pinnedVersion } from './engines/engines.mjs';
 import { Sandbox } from './sandbox';
 
 async function main(): Promise<void> {
@@ -48,8 +50,9 @@ async function main(): Promise<void> {
 		.join(', ');
 	const lines = [
 		'',
-		`Rocket.Chat sandbox ready in ${Date.now() - t0} ms (${sandbox.instances.length} engine instance(s), app ${await sandbox.appStatus()})`,
+		`Rocket.Chat sandbox ready in ${Date.now() - t0} ms (Apps-Engine ${sandbox.engineVersion}, ${sandbox.instances.length} engine instance(s), app ${await sandbox.appStatus()})`,
 		'',
+		`  Apps-Engine     ${sandbox.engineVersion}   (ENGINE=${hostedVersions().join('|')}; default ${pinnedVersion()})`,
 		`  Server          ${info.url}`,
 		`  REST API        ${info.url}/api/v1`,
 		`  App endpoints   ${base}/...`,

@@ -48,10 +48,17 @@ export interface SandboxOptions {
 	 * On by default in Rocket.Chat; off by default here (docs/sandbox.md, differences).
 	 */
 	emailTwoFactorAutoOptIn?: boolean;
+	/** The Rocket.Chat version the server reports (`/api/info`); some answers differ from 8.0 on. */
+	serverVersion?: string;
+	/** A Community workspace (no license): Rocket.Chat refuses to update private apps uploaded there. */
+	community?: boolean;
 }
 
 /** A fresh server's REST rate limiter (API_Enable_Rate_Limiter_Limit_Calls_Default / _Time_Default). */
 export const STOCK_RATE_LIMIT = { enabled: true, calls: 10, windowMs: 60_000 } as const;
+
+/** The Rocket.Chat version the sandbox reports unless told otherwise. */
+export const DEFAULT_SERVER_VERSION = '7.10.0';
 
 export interface SandboxInfo {
 	url: string;
@@ -88,6 +95,8 @@ export class Sandbox {
 	readonly service = new WorldService(this.world);
 	readonly instances: EngineInstance[] = [];
 	appId?: string;
+	/** The Apps-Engine version the instances run (ENGINE, or the pinned one); set by `start()`. */
+	engineVersion = '';
 	private server?: Server;
 	private rr = 0;
 	private readonly routes: Route[];
@@ -97,6 +106,15 @@ export class Sandbox {
 
 	constructor(readonly options: SandboxOptions = {}) {
 		this.routes = [...v1Routes(), ...appsRoutes()];
+	}
+
+	get serverVersion(): string {
+		return this.options.serverVersion ?? DEFAULT_SERVER_VERSION;
+	}
+
+	/** Whether error bodies are those of Rocket.Chat before 8.0, which made them terser (its `applyBreakingChanges`). */
+	get answersAsBefore8(): boolean {
+		return Number(this.serverVersion.split('.')[0]) < 8;
 	}
 
 	get url(): string {
@@ -131,6 +149,7 @@ export class Sandbox {
 		const count = Math.max(1, o.instances ?? 1);
 		const started = await Promise.all(Array.from({ length: count }, (_, i) => startInstance(this.service, i + 1)));
 		this.instances.push(...started);
+		this.engineVersion = await this.primary().engine.engineVersion();
 
 		const apiKey = o.apiKey ?? 'sandbox-api-key-0123456789abcdef';
 		this.info = { url: this.url, admin: { userId: admin._id, username, password, authToken }, apiKey };
@@ -166,10 +185,18 @@ export class Sandbox {
 
 	// ------------------------------------------------------------ app lifecycle
 
-	/** Installs on the first instance (as the server receiving the upload), then loads on the others. */
-	async installApp(zip: Buffer, installerId: string, permissions?: Array<{ name: string }>): Promise<string> {
+	/**
+	 * Installs on the first instance (as the server receiving the upload), then loads on the others.
+	 * Throws when the app did not end up enabled, unless `requireEnabled` is false (an upload).
+	 */
+	async installApp(
+		zip: Buffer,
+		installerId: string,
+		permissions?: Array<{ name: string }>,
+		{ requireEnabled = true }: { requireEnabled?: boolean } = {},
+	): Promise<string> {
 		const { appId, status } = await this.primary().engine.install(zip, installerId, permissions);
-		if (!status.includes('enabled')) throw new Error(`app installed but not enabled: ${status}`);
+		if (requireEnabled && !status.includes('enabled')) throw new Error(`app installed but not enabled: ${status}`);
 		await Promise.all(this.instances.slice(1).map((i) => i.engine.reload(appId)));
 		return appId;
 	}
@@ -315,7 +342,7 @@ export class Sandbox {
 			if (v1) this.world.countRestCall(route.path);
 			// Rocket.Chat's order: authentication, the rate limiter, parameter validation, required permissions.
 			req.user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
-			if (route.auth && !req.user) throw unauthorized();
+			if (route.auth && !req.user) throw unauthorized(this.answersAsBefore8);
 			const headers = v1 ? this.applyRateLimit(route, req) : {};
 			const fault = this.world.takeFault(route.path);
 			if (fault !== undefined) return { status: fault, body: { success: false, error: `Injected failure (HTTP ${fault})` } };

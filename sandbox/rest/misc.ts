@@ -7,12 +7,9 @@ import { isRoleAddUserToRoleProps, isRoleRemoveUserFromRoleProps } from '@rocket
 import { badRequest, failure } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import type { WRole, WUser } from '../world/types';
-import { WorldError } from '../world/world';
+import { TwoFactorError } from '../world/twoFactor';
 import { can, route, caller, obj, paging, serializeMe, serializeUser, shaped, str, userFromParams, Validator } from './common';
 
-export const SERVER_VERSION = '7.10.0';
-/** The Apps-Engine version a 7.10 server ships (its marketplace API version). */
-const APPS_ENGINE_VERSION = '1.59.0';
 const MINIMUM_CLIENT_VERSIONS = { desktop: '3.9.6', mobile: '4.39.0' };
 
 /**
@@ -21,11 +18,12 @@ const MINIMUM_CLIENT_VERSIONS = { desktop: '3.9.6', mobile: '4.39.0' };
  */
 export function serverInfo(ctx: RouteContext): Record<string, unknown> {
 	const user = ctx.req.user;
+	const version = ctx.sandbox.serverVersion;
 	if (user && ctx.world.hasPermission(user._id, 'view-statistics')) {
 		return {
-			version: SERVER_VERSION,
+			version,
 			info: {
-				version: SERVER_VERSION,
+				version,
 				build: {
 					date: '2025-09-01T00:00:00.000Z',
 					nodeVersion: process.version,
@@ -36,13 +34,13 @@ export function serverInfo(ctx: RouteContext): Record<string, unknown> {
 					freeMemory: 0,
 					cpus: 0,
 				},
-				commit: { hash: 'sandbox', date: '', author: '', subject: '', tag: SERVER_VERSION, branch: 'sandbox' },
-				marketplaceApiVersion: APPS_ENGINE_VERSION,
+				commit: { hash: 'sandbox', date: '', author: '', subject: '', tag: version, branch: 'sandbox' },
+				marketplaceApiVersion: ctx.sandbox.engineVersion,
 			},
 			minimumClientVersions: MINIMUM_CLIENT_VERSIONS,
 		};
 	}
-	return { version: SERVER_VERSION.split('.').slice(0, 2).join('.'), minimumClientVersions: MINIMUM_CLIENT_VERSIONS };
+	return { version: version.split('.').slice(0, 2).join('.'), minimumClientVersions: MINIMUM_CLIENT_VERSIONS };
 }
 
 /** loginCompatibility: `user` (a username, or an e-mail when it has an @), `username`, `email`, or Meteor's `user` object. */
@@ -100,18 +98,27 @@ export function miscRoutes(): Route[] {
 				if (user === undefined || password === undefined) {
 					return { status: 400, body: { status: 'error', error: 400, message: 'Match failed' } };
 				}
+				let u: WUser;
 				try {
-					return loggedIn(ctx, ctx.world.checkPassword(user, password));
-				} catch (err) {
-					// A login that needs a second factor answers the Meteor error's code in `error`.
-					if (err instanceof WorldError && err.errorType === 'totp-required') {
-						return {
-							status: 401,
-							body: { status: 'error', error: 'totp-required', message: 'TOTP Required', details: err.details },
-						};
-					}
+					u = ctx.world.checkPassword(user, password);
+				} catch {
 					return { status: 401, body: { status: 'error', error: 'Unauthorized', message: 'Unauthorized' } };
 				}
+				// The second factor, from the body's `code` or the `x-2fa-code` header. Before Rocket.Chat 8.0 the refusal
+				// says why (`totp-required` with the method, `totp-invalid`); from 8.0 it is a bare 401 like a wrong password.
+				const code = typeof b.code === 'string' && b.code ? b.code : ctx.req.headers['x-2fa-code'];
+				try {
+					ctx.world.twoFactor.check(
+						u._id,
+						code,
+						ctx.world.serverSettings.get('Accounts_TwoFactorAuthentication_Enabled') !== false,
+					);
+				} catch (err) {
+					if (!(err instanceof TwoFactorError)) throw err;
+					const detailed = { status: 'error', error: err.error, details: err.details, message: err.reason };
+					return { status: 401, body: ctx.sandbox.answersAsBefore8 ? detailed : { success: false, error: 'unauthorized' } };
+				}
+				return loggedIn(ctx, u);
 			},
 			{ auth: false },
 		),

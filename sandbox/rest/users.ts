@@ -255,7 +255,7 @@ export function usersRoutes(): Route[] {
 				});
 				if (typeof p.bio === 'string' && p.bio) user.bio = p.bio;
 				if (ctx.world.serverSettings.get('Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In') === true)
-					user.twoFactor = 'email';
+					ctx.world.twoFactor.enableEmail(user._id);
 				if (joinDefaultChannels) {
 					for (const room of ctx.world.rooms.values()) if (room.default) ctx.world.addMember(room._id, user._id);
 				}
@@ -386,7 +386,7 @@ export function usersRoutes(): Route[] {
 			if (me.emails.some((e) => !e.verified)) {
 				throw badRequest('You need to verify your emails before setting up 2FA', 'error-invalid-user');
 			}
-			me.twoFactor = 'email';
+			ctx.world.twoFactor.enableEmail(me._id);
 			me._updatedAt = new Date();
 			return {};
 		}),

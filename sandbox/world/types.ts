@@ -36,8 +36,6 @@ export interface WUser {
 	bio?: string;
 	customFields?: Record<string, unknown>;
 	requirePasswordChange?: boolean;
-	/** Two-factor authentication the user turned on (`users.2fa.enableEmail`): a password login then needs a code. */
-	twoFactor?: 'email' | 'totp';
 	loginTokens: LoginToken[];
 	/** Online status as Rocket.Chat reports it (`online` for the built-in bot, `offline` otherwise). */
 	status?: 'online' | 'offline' | 'away' | 'busy';

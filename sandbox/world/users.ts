@@ -1,6 +1,7 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 import { hashLoginToken, NAME_PATTERN, randomId, WorldBase, WorldError } from './base';
+import { TwoFactor } from './twoFactor';
 import type { UserType, WRole, WUser } from './types';
 
 const MAX_LOGIN_TOKENS = 50;
@@ -41,6 +42,9 @@ export interface UpdateUserInput {
  * Rocket.Chat's users, roles and permissions collections.
  */
 export abstract class UsersWorld extends WorldBase {
+	/** Users' second factors, checked at login; codes by e-mail go only to accounts with a verified address. */
+	readonly twoFactor = new TwoFactor((userId) => this.users.get(userId)?.emails.some((e) => e.verified) ?? false);
+
 	/** Gives a member a room role (the rooms part of the world). */
 	abstract addRoomRole(roomId: string, userId: string, role: string, by?: string): void;
 	/** Takes a room role from a member (the rooms part of the world). */
@@ -210,8 +214,7 @@ export abstract class UsersWorld extends WorldBase {
 
 	/**
 	 * Checks a password (plain, or its SHA-256 digest as Meteor clients send it); returns the user or
-	 * throws Rocket.Chat's login error. A user with two-factor authentication on needs a second factor,
-	 * which a plain password login never carries: `totp-required`.
+	 * throws Rocket.Chat's login error. The second factor is checked by the login route (`twoFactor`).
 	 */
 	checkPassword(usernameOrEmail: string, password: string | { digest: string }): WUser {
 		const user = usernameOrEmail.includes('@') ? this.findUserByEmail(usernameOrEmail) : this.findUserByUsername(usernameOrEmail);
@@ -219,9 +222,6 @@ export abstract class UsersWorld extends WorldBase {
 			throw new WorldError('error-unauthorized', 'Unauthorized', 401);
 		}
 		if (!user.active) throw new WorldError('error-user-is-not-activated', 'User is not activated', 401);
-		// E-mail two-factor applies once the account has a verified address (Rocket.Chat's EmailCheck).
-		const applies = user.twoFactor === 'totp' || (user.twoFactor === 'email' && user.emails.some((e) => e.verified));
-		if (applies) throw new WorldError('totp-required', 'TOTP Required', 401, { method: user.twoFactor });
 		return user;
 	}
 

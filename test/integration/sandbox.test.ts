@@ -51,8 +51,8 @@ describe('sandbox: Rocket.Chat stand-in with the packaged app', function () {
 		expect(unauth.status).to.equal(401);
 		expect(unauth.body).to.deep.equal({
 			success: false,
-			status: 'error',
 			error: 'You must be logged in to do this.',
+			status: 'error',
 			message: 'You must be logged in to do this.',
 		});
 
