@@ -2,11 +2,13 @@
  * `npm start`: a local Rocket.Chat stand-in with the packaged app installed and configured, behaving
  * as a stock Rocket.Chat 7.10 server.
  * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD / ADMIN_EMAIL, INTEGRATION_API_KEY,
- * INSTANCES (1 or 2), RATE_LIMITER (`stock`, the default, or `off` as in Rocket.Chat's TEST_MODE),
+ * INSTANCES (1 to 3), RATE_LIMITER (`stock`, the default, or `off` as in Rocket.Chat's TEST_MODE),
  * and Rocket.Chat's own switches: ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS, CREATE_TOKENS_FOR_USERS,
  * CREATE_TOKENS_FOR_USERS_SECRET (all off by default, as on a stock server).
- * ENGINE (the Apps-Engine version to host; sandbox/engines/engines.json lists them).
+ * ENGINE (the Apps-Engine version to host; sandbox/engines/engines.json lists them),
+ * SANDBOX_ADVERSARIAL=1 (random delays and reordering of the instances' calls; seed from SANDBOX_SEED).
  */
+import { adversarialFromEnv, seedFromEnv } from './adversary';
 import { hostedVersions, pinnedVersion } from './engines/engines.mjs';
 import { Sandbox } from './sandbox';
 
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
 		allowUnsafeQueryAndFields: isOn(process.env.ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS),
 		createTokensForUsers: isOn(process.env.CREATE_TOKENS_FOR_USERS),
 		createTokensForUsersSecret: process.env.CREATE_TOKENS_FOR_USERS_SECRET || undefined,
+		adversarial: adversarialFromEnv(false) ? seedFromEnv() : false,
 	});
 	let stopping = false;
 	const stop = async (code: number) => {
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
 	const lines = [
 		'',
 		`Rocket.Chat sandbox ready in ${Date.now() - t0} ms (Apps-Engine ${sandbox.engineVersion}, ${sandbox.instances.length} engine instance(s), app ${await sandbox.appStatus()})`,
+		...(sandbox.adversary ? [`Adversarial scheduling on, SANDBOX_SEED=${sandbox.adversary.seed}`] : []),
 		'',
 		`  Apps-Engine     ${sandbox.engineVersion}   (ENGINE=${hostedVersions().join('|')}; default ${pinnedVersion()})`,
 		`  Server          ${info.url}`,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+import { Adversary, AdversaryOptions, seedFromEnv } from './adversary';
 import { EngineInstance, startInstance } from './cluster';
 import { forbidden, lowerHeaders, matchPath, parseBody, readBody, RestError, RestRequest, RestResponse, send, unauthorized } from './http';
 import { invalidParams, type Validator } from './rest/common';
@@ -52,6 +53,11 @@ export interface SandboxOptions {
 	serverVersion?: string;
 	/** A Community workspace (no license): Rocket.Chat refuses to update private apps uploaded there. */
 	community?: boolean;
+	/**
+	 * Adversarial scheduling (./adversary.ts): random delays and reordering of the calls the instances
+	 * make to the shared world and of the app's REST calls. `true` draws a seed; a number is the seed.
+	 */
+	adversarial?: boolean | number | AdversaryOptions;
 }
 
 /** A fresh server's REST rate limiter (API_Enable_Rate_Limiter_Limit_Calls_Default / _Time_Default). */
@@ -92,8 +98,10 @@ export type Route = {
  */
 export class Sandbox {
 	readonly world = new World();
-	readonly service = new WorldService(this.world);
+	readonly service: WorldService;
 	readonly instances: EngineInstance[] = [];
+	/** Set in adversarial mode. */
+	readonly adversary?: Adversary;
 	appId?: string;
 	/** The Apps-Engine version the instances run (ENGINE, or the pinned one); set by `start()`. */
 	engineVersion = '';
@@ -106,6 +114,11 @@ export class Sandbox {
 
 	constructor(readonly options: SandboxOptions = {}) {
 		this.routes = [...v1Routes(), ...appsRoutes()];
+		const a = options.adversarial;
+		if (a !== undefined && a !== false) {
+			this.adversary = new Adversary(typeof a === 'object' ? a : { seed: typeof a === 'number' ? a : seedFromEnv() });
+		}
+		this.service = new WorldService(this.world, this.adversary);
 	}
 
 	get serverVersion(): string {
@@ -147,7 +160,7 @@ export class Sandbox {
 		this.world.serverSettings.set('Site_Url', this.url);
 
 		const count = Math.max(1, o.instances ?? 1);
-		const started = await Promise.all(Array.from({ length: count }, (_, i) => startInstance(this.service, i + 1)));
+		const started = await Promise.all(Array.from({ length: count }, (_, i) => startInstance(this.service, i + 1, this.adversary)));
 		this.instances.push(...started);
 		this.engineVersion = await this.primary().engine.engineVersion();
 
@@ -339,28 +352,35 @@ export class Sandbox {
 			if (route.method !== '*' && route.method !== req.method) continue;
 			req.params = params;
 			const v1 = route.path.startsWith('/api/v1/');
-			if (v1) this.world.countRestCall(route.path);
-			// Rocket.Chat's order: authentication, the rate limiter, parameter validation, required permissions.
-			req.user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
-			if (route.auth && !req.user) throw unauthorized(this.answersAsBefore8);
-			const headers = v1 ? this.applyRateLimit(route, req) : {};
-			const fault = this.world.takeFault(route.path);
-			if (fault !== undefined) return { status: fault, body: { success: false, error: `Injected failure (HTTP ${fault})` } };
-			if (route.validate) {
-				const input = req.method === 'GET' ? req.query : req.body && typeof req.body === 'object' ? req.body : {};
-				if (!route.validate(input)) throw invalidParams(route.validate);
+			if (v1) {
+				this.world.countRestCall(route.path);
+				if (this.adversary) return this.adversary.around(() => this.answer(route, req, v1));
 			}
-			if (route.permissions && req.user) {
-				const uid = req.user._id;
-				const has = (p: string) => this.world.hasPermission(uid, p);
-				if (!(route.anyPermission ? route.permissions.some(has) : route.permissions.every(has))) throw forbidden();
-			}
-			const result = await route.handler({ sandbox: this, world: this.world, service: this.service, req });
-			if (isRestResponse(result)) return { ...result, headers: { ...headers, ...(result.headers ?? {}) } };
-			return { status: 200, headers, body: { ...result, success: true } };
+			return this.answer(route, req, v1);
 		}
 		if (pathMatched) return { status: 405, body: { success: false, error: 'Method not allowed' } };
 		return { status: 404, body: { status: 'error', message: 'API endpoint not found' } };
+	}
+
+	/** Answers a matched route: Rocket.Chat's order is authentication, the rate limiter, parameter validation, required permissions. */
+	private async answer(route: Route, req: RestRequest, v1: boolean): Promise<RestResponse> {
+		req.user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
+		if (route.auth && !req.user) throw unauthorized(this.answersAsBefore8);
+		const headers = v1 ? this.applyRateLimit(route, req) : {};
+		const fault = this.world.takeFault(route.path);
+		if (fault !== undefined) return { status: fault, body: { success: false, error: `Injected failure (HTTP ${fault})` } };
+		if (route.validate) {
+			const input = req.method === 'GET' ? req.query : req.body && typeof req.body === 'object' ? req.body : {};
+			if (!route.validate(input)) throw invalidParams(route.validate);
+		}
+		if (route.permissions && req.user) {
+			const uid = req.user._id;
+			const has = (p: string) => this.world.hasPermission(uid, p);
+			if (!(route.anyPermission ? route.permissions.some(has) : route.permissions.every(has))) throw forbidden();
+		}
+		const result = await route.handler({ sandbox: this, world: this.world, service: this.service, req });
+		if (isRestResponse(result)) return { ...result, headers: { ...headers, ...(result.headers ?? {}) } };
+		return { status: 200, headers, body: { ...result, success: true } };
 	}
 
 	/**

@@ -13,7 +13,7 @@ import {
 } from '@rocket.chat/rest-typings';
 import { isIP } from 'node:net';
 
-import { badRequest, failure, forbiddenUnauthorized } from '../http';
+import { badRequest, failure, forbiddenUnauthorized, RestError } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import type { WUser } from '../world/types';
 import { NAME_PATTERN } from '../world/world';
@@ -135,6 +135,20 @@ function page<T>(all: T[], offset: number, count: number): T[] {
 	return all.slice(offset, offset + count);
 }
 
+/**
+ * What Rocket.Chat answers when MongoDB's unique index on `username` or `emails.address` refuses an
+ * insert that passed the availability check (two creations at once): a 400 carrying the driver's
+ * message, without an error type.
+ */
+function duplicateKey(field: 'username' | 'email', value: string): RestError {
+	const index = field === 'username' ? 'username_1' : 'emails.address_1';
+	const key = field === 'username' ? 'username' : 'emails.address';
+	return new RestError(400, {
+		success: false,
+		error: `E11000 duplicate key error collection: rocketchat.users index: ${index} dup key: { ${key}: ${JSON.stringify(value)} }`,
+	});
+}
+
 export function usersRoutes(): Route[] {
 	return [
 		route(
@@ -231,7 +245,7 @@ export function usersRoutes(): Route[] {
 		route(
 			'POST',
 			'users.create',
-			(ctx) => {
+			async (ctx) => {
 				const p = obj(ctx.req.body);
 				const joinDefaultChannels = p.joinDefaultChannels === undefined ? true : Boolean(p.joinDefaultChannels);
 				if (typeof p.name === 'string' && !validNameChars(p.name)) throw failure('Name contains invalid characters');
@@ -242,6 +256,14 @@ export function usersRoutes(): Route[] {
 				if (ctx.world.findUserByUsername(username)) throw badRequest(`${username} is already in use :(`, 'error-field-unavailable');
 				const email = String(p.email).trim();
 				if (ctx.world.findUserByEmail(email)) throw badRequest(`${email} is already in use :(`, 'error-field-unavailable');
+				const adversary = ctx.sandbox.adversary;
+				if (adversary) {
+					// Rocket.Chat checks that the username and the address are free, then inserts: another insert
+					// can land in between, and the users collection's unique indexes refuse the second one.
+					await adversary.pause();
+					const taken = ctx.world.takenField(username, email);
+					if (taken) throw duplicateKey(taken.field, taken.value);
+				}
 				const user = ctx.world.createUser({
 					username,
 					name: String(p.name),

@@ -50,8 +50,9 @@ export abstract class UsersWorld extends WorldBase {
 	/** Takes a room role from a member (the rooms part of the world). */
 	abstract removeRoomRole(roomId: string, userId: string, role: string, by?: string): void;
 
-	createUser(input: CreateUserInput): WUser {
-		const username = String(input.username ?? '').trim();
+	/** Rocket.Chat's checks before it creates a user: a valid, free username, then a valid, free address. */
+	checkNewUser(rawUsername: string, rawEmail: string | undefined): { username: string; email?: string } {
+		const username = String(rawUsername ?? '').trim();
 		if (!username || !NAME_PATTERN.test(username)) {
 			throw new WorldError(
 				'error-invalid-username',
@@ -61,13 +62,25 @@ export abstract class UsersWorld extends WorldBase {
 		if (this.findUserByUsername(username)) {
 			throw new WorldError('error-field-unavailable', `${username} is already in use :(`, 400, { field: 'username' });
 		}
-		const email = input.email?.trim();
+		const email = rawEmail?.trim();
 		if (email !== undefined) {
 			if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new WorldError('error-invalid-email', `Invalid email ${email}`);
 			if (this.findUserByEmail(email)) {
 				throw new WorldError('error-field-unavailable', `${email} is already in use :(`, 400, { field: 'email' });
 			}
 		}
+		return email !== undefined ? { username, email } : { username };
+	}
+
+	/** Which unique field (the users collection's unique indexes) an insert of these values would violate now. */
+	takenField(username: string, email: string | undefined): { field: 'username' | 'email'; value: string } | undefined {
+		if (this.findUserByUsername(username.trim())) return { field: 'username', value: username.trim() };
+		if (email !== undefined && this.findUserByEmail(email.trim())) return { field: 'email', value: email.trim().toLowerCase() };
+		return undefined;
+	}
+
+	createUser(input: CreateUserInput): WUser {
+		const { username, email } = this.checkNewUser(input.username, input.email);
 		const now = new Date();
 		if (input._id !== undefined && this.users.has(input._id)) throw new WorldError('error-duplicate-user-id', 'User id already exists');
 		const user: WUser = {

@@ -8,9 +8,9 @@
 import { DEFAULT_PERMISSIONS, DEFAULT_ROLES, GENERAL, ROCKET_CAT } from './defaults';
 import { RateLimitConfig, RestTraffic } from './faults';
 import { MessagesWorld } from './messages';
-import { AppPersistence } from './persistence';
+import { AppPersistence, Association } from './persistence';
 import { Scheduler } from './scheduler';
-import type { PersistenceRecord, ScheduledJob } from './types';
+import type { ScheduledJob } from './types';
 
 export { hashLoginToken, NAME_PATTERN, randomId, WorldError } from './base';
 export type { RateLimitConfig } from './faults';
@@ -19,8 +19,6 @@ export type { CreateRoomInput } from './rooms';
 export { parseInterval } from './scheduler';
 export type { CreateUserInput, UpdateUserInput } from './users';
 
-type Associations = Array<{ model: string; id: string }>;
-
 /**
  * What MongoDB holds for a real cluster. Every engine instance reads and writes it (the second
  * instance over IPC), so two instances see one database, as in a Rocket.Chat deployment. A fresh
@@ -28,7 +26,8 @@ type Associations = Array<{ model: string; id: string }>;
  * `rocket.cat` bot and `#general`.
  */
 export class World extends MessagesWorld {
-	readonly appPersistence = new AppPersistence();
+	/** App persistence, with Rocket.Chat's semantics (./persistence.ts). */
+	readonly persistence = new AppPersistence();
 	readonly scheduler = new Scheduler();
 	readonly traffic = new RestTraffic();
 
@@ -63,46 +62,38 @@ export class World extends MessagesWorld {
 		delete general.u;
 	}
 
-	// ---------------------------------------------------------------- app persistence
+	// ---------------------------------------------------------------- app persistence (see ./persistence.ts)
 
-	get persistence(): Map<string, PersistenceRecord> {
-		return this.appPersistence.records;
-	}
-
-	persistenceCreate(appId: string, data: unknown, associations: Associations = []): string {
-		return this.appPersistence.create(appId, data, associations);
+	persistenceCreate(appId: string, data: unknown, associations: Association[] = []): string {
+		return this.persistence.create(appId, data, associations);
 	}
 
 	persistenceReadById(appId: string, id: string): unknown {
-		return this.appPersistence.readById(appId, id);
+		return this.persistence.readById(appId, id);
 	}
 
-	persistenceFind(appId: string, associations: Associations): PersistenceRecord[] {
-		return this.appPersistence.find(appId, associations);
-	}
-
-	persistenceReadByAssociations(appId: string, associations: Associations): unknown[] {
-		return this.appPersistence.readByAssociations(appId, associations);
+	persistenceReadByAssociations(appId: string, associations: Association[]): unknown[] {
+		return this.persistence.readByAssociations(appId, associations);
 	}
 
 	persistenceRemove(appId: string, id: string): unknown {
-		return this.appPersistence.remove(appId, id);
+		return this.persistence.remove(appId, id);
 	}
 
-	persistenceRemoveByAssociations(appId: string, associations: Associations): unknown[] | undefined {
-		return this.appPersistence.removeByAssociations(appId, associations);
+	persistenceRemoveByAssociations(appId: string, associations: Association[]): unknown[] | undefined {
+		return this.persistence.removeByAssociations(appId, associations);
 	}
 
 	persistenceUpdate(appId: string, id: string, data: unknown, upsert: boolean): string {
-		return this.appPersistence.update(appId, id, data, upsert);
+		return this.persistence.update(appId, id, data, upsert);
 	}
 
-	persistenceUpdateByAssociations(appId: string, associations: Associations, data: unknown, upsert: boolean): string {
-		return this.appPersistence.updateByAssociations(appId, associations, data, upsert);
+	persistenceUpdateByAssociations(appId: string, associations: Association[], data: unknown, upsert: boolean): string {
+		return this.persistence.updateByAssociations(appId, associations, data, upsert);
 	}
 
 	persistencePurge(appId: string): void {
-		this.appPersistence.purge(appId);
+		this.persistence.purge(appId);
 	}
 
 	// ---------------------------------------------------------------- scheduler

@@ -47,7 +47,11 @@ describe('npm run deploy, against the sandbox', function () {
 	describe('a server without the app', () => {
 		let h: Harness;
 		let password: string[];
-		const storedAt = () => String(h.world.appStorage.get(APP_ID)?.updatedAt);
+		// Milliseconds: an install and an update in the same second look alike as date strings.
+		const storedAt = () => {
+			const at = h.world.appStorage.get(APP_ID)?.updatedAt;
+			return at instanceof Date ? at.getTime() : undefined;
+		};
 
 		before(async () => {
 			h = await Harness.start({ install: false });

@@ -13,7 +13,8 @@ const VALID: Record<string, unknown> = {
 	replaceTriggers: { triggers: [{ pattern: '^hello$', responses: ['hi'] }] },
 	putGroup: { name: 'Front Door Group', members: [{ externalId: 'fd-1', role: 'leader' }] },
 	putRole: { members: ['fd-1'] },
-	putPerson: ADA,
+	// The path names the person: `externalId` is optional in this body (and must equal the path when present).
+	putPerson: { firstName: 'Ada', lastName: 'Door', email: 'ada.door@example.org', emailVerified: true },
 	postSnapshot: { people: [ADA], groups: {}, roles: { 'fd-key': ['fd-1'] } },
 };
 

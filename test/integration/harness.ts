@@ -3,6 +3,7 @@
  * API, call the app's endpoints, run due jobs, and wait for effects with a deadline (listeners are
  * fire-and-forget in Rocket.Chat, so tests wait for what a listener does, never a fixed time).
  */
+import { adversarialFromEnv, seedFromEnv } from '../../sandbox/adversary';
 import { httpRequest } from '../../sandbox/http-client';
 import { Sandbox, SandboxInfo, SandboxOptions } from '../../sandbox/sandbox';
 
@@ -23,8 +24,19 @@ export class Harness {
 		readonly info: SandboxInfo,
 	) {}
 
+	/**
+	 * Starts a sandbox. A cluster (`instances` >= 2) runs in adversarial mode unless the options or
+	 * `SANDBOX_ADVERSARIAL=0` say otherwise; its seed is printed (`SANDBOX_SEED=<seed>` draws the same delays).
+	 */
 	static async start(options: SandboxOptions = {}): Promise<Harness> {
-		const sandbox = new Sandbox({ port: 0, ...options });
+		const cluster = (options.instances ?? 1) >= 2;
+		const adversarial = options.adversarial ?? (adversarialFromEnv(cluster) ? seedFromEnv() : false);
+		const sandbox = new Sandbox({ port: 0, ...options, adversarial });
+		if (sandbox.adversary) {
+			process.stdout.write(
+				`      [sandbox: ${options.instances ?? 1} instance(s), adversarial scheduling, SANDBOX_SEED=${sandbox.adversary.seed}]\n`,
+			);
+		}
 		try {
 			const info = await sandbox.start();
 			return new Harness(sandbox, info);
