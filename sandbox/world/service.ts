@@ -60,6 +60,8 @@ export interface AppMessage {
 	blocks?: unknown[];
 	customFields?: Record<string, unknown>;
 	groupable?: boolean;
+	/** A system message's type (Rocket.Chat's `t`). */
+	type?: string;
 }
 
 export interface RegisteredApi {
@@ -120,14 +122,14 @@ export class WorldService {
 	}
 
 	toAppRoom(r: WRoom): AppRoom {
-		const creator = this.world.findUserById(r.u._id);
+		const creator = r.u ? this.world.findUserById(r.u._id) : undefined;
 		const usernames = r.members.map((id) => this.world.findUserById(id)?.username).filter((n): n is string => !!n);
 		const out: AppRoom = {
 			id: r._id,
 			displayName: r.fname,
 			slugifiedName: r.name,
 			type: r.t,
-			creator: creator ? this.toAppUser(creator) : this.ghostUser(r.u._id, r.u.username),
+			creator: creator ? this.toAppUser(creator) : this.ghostUser(r.u?._id ?? '', r.u?.username ?? ''),
 			usernames,
 			userIds: [...r.members],
 			isDefault: r.default,
@@ -155,6 +157,7 @@ export class WorldService {
 			updatedAt: m._updatedAt,
 		};
 		if (m.tmid) out.threadId = m.tmid;
+		if (m.t) out.type = m.t;
 		if (m.editedAt) out.editedAt = m.editedAt;
 		if (m.editedBy) {
 			const editor = this.world.findUserById(m.editedBy._id);
@@ -268,7 +271,7 @@ export class WorldService {
 
 	roomCreator(idOrName: string, byName: boolean): AppUser | undefined {
 		const r = byName ? this.world.findRoomByName(idOrName) : this.world.findRoomById(idOrName);
-		return r ? this.userById(r.u._id) : undefined;
+		return r?.u ? this.userById(r.u._id) : undefined;
 	}
 
 	directRoom(usernames: string[]): AppRoom | undefined {

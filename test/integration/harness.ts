@@ -153,10 +153,13 @@ export class Harness {
 		return this.rest('POST', 'commands.run', { command, params, roomId }, as);
 	}
 
-	/** Messages of a room in posting order. */
+	/** Chat messages of a room in posting order (system messages such as "joined" left out). */
 	messages(roomId: string): Array<{ id: string; text: string; username: string }> {
 		const { messages } = this.world.roomHistory(roomId, 0, Number.MAX_SAFE_INTEGER);
-		return messages.reverse().map((m) => ({ id: m._id, text: m.msg, username: m.u.username }));
+		return messages
+			.reverse()
+			.filter((m) => !m.t)
+			.map((m) => ({ id: m._id, text: m.msg, username: m.u.username }));
 	}
 
 	runDueJobs(now?: number): Promise<number> {

@@ -7,7 +7,8 @@ describe('accounts: token strategies and the REST rate limiter', function () {
 	let h: Harness;
 
 	before(async () => {
-		h = await Harness.start();
+		// The server starts with users.createToken allowed (CREATE_TOKENS_FOR_USERS_SECRET); a test turns it off.
+		h = await Harness.start({ createTokensForUsersSecret: 'sso-resilience-token-secret-0123456789' });
 	});
 	after(async () => {
 		await h?.stop();

@@ -141,7 +141,7 @@ describe('accounts: POST sso/token', function () {
 				.map((r) => r.data as Record<string, unknown>)
 				.filter((d) => d.reference === res.body.reference && d.event);
 			expect(entries).to.have.length(1);
-			expect(String(entries[0].message)).to.match(/users\.create: forbidden/);
+			expect(String(entries[0].message)).to.match(/users\.create: bad-request \(HTTP 400\)/);
 		} finally {
 			h.world.setPermissionRoles('create-user', ['admin']);
 		}

@@ -25,7 +25,8 @@ function expectOrgApplied(h: Harness): void {
 	const bot = [...h.world.users.values()].find((u) => u.type === 'app')?.username as string;
 	const room = (from: number) => ({
 		topic: null,
-		members: [bot, ...range(from, 6).map(user)].sort(),
+		// The integration account is a member of every room it manages (its REST calls need it).
+		members: [bot, h.info.admin.username, ...range(from, 6).map(user)].sort(),
 		leaders: [user(from), user(from + 1)].sort(),
 		moderators: [user(from), user(from + 1)].sort(),
 	});
