@@ -172,10 +172,18 @@ export const benchmarks: Benchmark[] = [
 				all((m) => native.filter((re) => re.test(m)), messages),
 				{ rounds: smoke ? 5 : 15 },
 			).map((us) => us / messages.length);
-			const first = timePerCall(all((m) => matcher.first(m), messages), { rounds: 5, warmup: 1 }) / messages.length;
+			const first =
+				timePerCall(
+					all((m) => matcher.first(m), messages),
+					{ rounds: 5, warmup: 1 },
+				) / messages.length;
 			const re2 = triggers.map((t) => RE2JS.compile(t.pattern, RE2JS.CASE_INSENSITIVE));
 			const some = messages.slice(0, 50);
-			const re2InTurn = timePerCall(all((m) => re2.filter((re) => re.test(m)), some), { rounds: 3, warmup: 1 }) / some.length;
+			const re2InTurn =
+				timePerCall(
+					all((m) => re2.filter((re) => re.test(m)), some),
+					{ rounds: 3, warmup: 1 },
+				) / some.length;
 			return {
 				value,
 				baseline,

@@ -69,7 +69,11 @@ export interface BenchResult {
 }
 
 /** Compares a measurement with its target; pure, so the runner's verdicts are unit-tested. */
-export function judge(b: Pick<Benchmark, 'target'>, m: Measurement, smoke: boolean): Pick<BenchResult, 'ratio' | 'target' | 'pass' | 'failure'> {
+export function judge(
+	b: Pick<Benchmark, 'target'>,
+	m: Measurement,
+	smoke: boolean,
+): Pick<BenchResult, 'ratio' | 'target' | 'pass' | 'failure'> {
 	const goal = smoke ? b.target.smoke : b.target.full;
 	const target = { on: b.target.on, direction: b.target.direction, value: goal };
 	const ratio = m.baseline === null || m.baseline === 0 ? null : m.value / m.baseline;

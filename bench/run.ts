@@ -52,7 +52,11 @@ function table(results: BenchResult[]): string {
 	]);
 	const head = ['', 'benchmark', 'value', 'baseline', 'ratio', 'target', 's'];
 	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-	const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) => c.padEnd(widths[i]))
+			.join('  ')
+			.trimEnd();
 	return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -28,7 +28,11 @@ const SAMPLES: Record<string, Sample> = {
 	replaceTriggers: { body: { triggers: [{ pattern: '^hello$', responses: ['hi'] }] }, status: 200 },
 	getTriggers: { status: 200 },
 	putPerson: { params: { externalId: 'fd-1' }, body: PERSON, status: 202 },
-	putGroup: { params: { key: 'fd-group' }, body: { name: 'Front Door Group', members: [{ externalId: 'fd-1', role: 'leader' }] }, status: 202 },
+	putGroup: {
+		params: { key: 'fd-group' },
+		body: { name: 'Front Door Group', members: [{ externalId: 'fd-1', role: 'leader' }] },
+		status: 202,
+	},
 	getGroup: { params: { key: 'fd-group' }, status: 200 },
 	putRole: { params: { roleName: 'fd-role' }, body: { members: ['fd-1'] }, status: 202 },
 	postSnapshot: {
@@ -259,7 +263,8 @@ describe('external API front door: every operation of the OpenAPI description', 
 				const results = await Promise.all(batch.map((s) => call(op, { raw: s.raw })));
 				results.forEach((r, j) => {
 					statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-					if (r.status !== 400) throw new Error(`${op.id}: ${batch[j].kind} body answered ${r.status}: ${batch[j].raw.slice(0, 200)}`);
+					if (r.status !== 400)
+						throw new Error(`${op.id}: ${batch[j].kind} body answered ${r.status}: ${batch[j].raw.slice(0, 200)}`);
 				});
 			}
 			expect([...statuses.keys()], `${op.id} statuses`).to.deep.equal([400]);

@@ -68,7 +68,11 @@ export class Harness {
 	newErrors(): ReportedError[] {
 		const w = this.world;
 		const out: ReportedError[] = [];
-		for (const entry of w.appLogs as Array<{ seq: number; method?: string; entries?: Array<{ severity?: string; args?: unknown[] }> }>) {
+		for (const entry of w.appLogs as Array<{
+			seq: number;
+			method?: string;
+			entries?: Array<{ severity?: string; args?: unknown[] }>;
+		}>) {
 			if (entry.seq <= this.checked.appLog) continue;
 			for (const line of entry.entries ?? []) {
 				if (line.severity !== 'error') continue;
@@ -89,7 +93,11 @@ export class Harness {
 		const errors = this.newErrors();
 		const expected = this.expected;
 		this.expected = [];
-		this.checked = { appLog: this.world.appLogCount, server: this.world.serverErrors.length, permission: this.world.permissionErrors.length };
+		this.checked = {
+			appLog: this.world.appLogCount,
+			server: this.world.serverErrors.length,
+			permission: this.world.permissionErrors.length,
+		};
 		const unexpected = errors.filter((e) => !expected.some((p) => p.test(e.text)));
 		const unmet = expected.filter((p) => !errors.some((e) => p.test(e.text)));
 		if (unexpected.length === 0 && unmet.length === 0) return;

@@ -112,7 +112,8 @@ describe('accounts: POST sso/token', function () {
 	});
 
 	it('logs a refused creation once, answers chat-server-error with its reference, and does not loop', async () => {
-		// Rocket.Chat refuses: the admin lost the permission to create users.
+		// Rocket.Chat refuses: the admin lost the permission to create users. The app logs it once.
+		h.expectErrors(/account-create-failed for p-6 \[log-[^\]]+\]: users\.create: forbidden/);
 		h.world.setPermissionRoles('create-user', []);
 		try {
 			const creates = () => h.world.restCalls.get('/api/v1/users.create') ?? 0;
@@ -134,6 +135,8 @@ describe('accounts: POST sso/token', function () {
 				.filter((d) => d.reference === res.body.reference && d.event);
 			expect(entries).to.have.length(1);
 			expect(String(entries[0].message)).to.match(/users\.create: forbidden/);
+			// Once in the app's log too, not once per request.
+			expect(h.newErrors().filter((e) => e.text.includes('account-create-failed'))).to.have.length(1);
 		} finally {
 			h.world.setPermissionRoles('create-user', ['admin']);
 		}

@@ -197,6 +197,7 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 		});
 
 		it('never applies an empty or truncated feed', async () => {
+			h.expectErrors(/sync-feed-failed .*did not answer valid JSON/, /sync-feed-failed .*HTTP 503/);
 			const before = picture(h);
 			answer = { status: 200, body: JSON.stringify(org()).slice(0, 200) };
 			await recurringRun();
