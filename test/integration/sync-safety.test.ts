@@ -147,11 +147,14 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 		const recurring = () => [...h.world.jobs.values()].filter((j) => j.processorId === `sync_${h.appId}` && j.intervalMs !== undefined);
 		expect(recurring().map((j) => j.intervalMs)).to.deep.equal([15 * 60_000]);
 		const id = recurring()[0].id;
-		await h.sandbox.configureApp({ sync_photos: false });
-		expect(recurring().map((j) => j.id)).to.deep.equal([id]);
-		await h.sandbox.configureApp({ sync_interval_minutes: 5 });
-		expect(recurring().map((j) => j.intervalMs)).to.deep.equal([5 * 60_000]);
-		await h.sandbox.configureApp({ sync_interval_minutes: 15, sync_photos: true });
+		try {
+			await h.sandbox.configureApp({ sync_photos: false });
+			expect(recurring().map((j) => j.id)).to.deep.equal([id]);
+			await h.sandbox.configureApp({ sync_interval_minutes: 5 });
+			expect(recurring().map((j) => j.intervalMs)).to.deep.equal([5 * 60_000]);
+		} finally {
+			await h.sandbox.configureApp({ sync_interval_minutes: 15, sync_photos: true });
+		}
 	});
 
 	describe('the pull feed', () => {
