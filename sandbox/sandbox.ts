@@ -200,7 +200,9 @@ export class Sandbox {
 		this.track(
 			inst.engine
 				.messageEvent(kind, messageId, snapshot, actorId)
-				.catch((err: unknown) => this.service.recordServerError(`message-${kind}`, err instanceof Error ? err.message : String(err))),
+				.catch((err: unknown) =>
+					this.service.recordServerError(`message-${kind}`, err instanceof Error ? err.message : String(err)),
+				),
 		);
 	}
 

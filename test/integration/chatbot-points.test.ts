@@ -9,6 +9,10 @@ interface Board {
 	total: number;
 }
 
+/**
+ * One story, in order: the totals, ranks and leaderboard of the later tests are the awards given by the
+ * earlier ones (rebuilding that history in each test would only repeat them).
+ */
 describe('chatbot: chat points in the sandbox', function () {
 	this.timeout(60_000);
 	let h: Harness;

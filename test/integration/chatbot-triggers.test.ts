@@ -31,6 +31,10 @@ function triggerIds(view: View | undefined): string[] {
 	return ids;
 }
 
+/**
+ * One story, in order: the fresh install's trigger, then the sets saved by `PUT triggers` (their versions
+ * count up) that the modal tests manage afterwards.
+ */
 describe('chatbot: triggers in the sandbox (two server instances)', function () {
 	this.timeout(60_000);
 	let h: Harness;

@@ -28,6 +28,7 @@ function rcApps(args: string[], cwd: string): Promise<{ status: number | null; o
 	});
 }
 
+/** In order: the first test deploys the probe app with the CLI; the others use it. */
 describe('sandbox: a probe app deployed with the official CLI', function () {
 	this.timeout(120_000);
 	let h: Harness;

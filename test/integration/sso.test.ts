@@ -52,6 +52,7 @@ describe('accounts: POST sso/token', function () {
 	});
 
 	it('gives the same person a token again without a second account, in one REST call', async () => {
+		expect((await h.app('POST', 'sso/token', person('p-1', 'Zoë', "O'Brien", 'zoe@example.org'))).status).to.equal(200);
 		const usersBefore = h.world.users.size;
 		const before = restCalls();
 		const res = await h.app<TokenReply>('POST', 'sso/token', person('p-1', 'Zoë', "O'Brien", 'zoe@example.org'));
@@ -84,6 +85,7 @@ describe('accounts: POST sso/token', function () {
 	});
 
 	it('refuses unknown people when self-registration is off, and creates nothing', async () => {
+		expect((await h.app('POST', 'sso/token', person('p-1', 'Zoë', "O'Brien", 'zoe@example.org'))).status).to.equal(200);
 		await h.sandbox.configureApp({ accounts_self_registration: false });
 		try {
 			const usersBefore = h.world.users.size;

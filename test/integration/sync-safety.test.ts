@@ -21,6 +21,10 @@ const emptied = (): Org => {
 	return { ...o, groups: Object.fromEntries(Object.entries(o.groups).map(([k, g]) => [k, { ...g, members: [] }])) };
 };
 
+/**
+ * One story, in order: the org synced in `before` is halted, fixed, confirmed, dry-run and fed; each test
+ * starts from the state the previous one left (a halted plan must be fixed before the next can run).
+ */
 describe('sync: the safety valve, dry runs, the pull feed and scheduling', function () {
 	this.timeout(120_000);
 	let h: Harness;
