@@ -4,10 +4,10 @@
  * seeded PRNG so every run plans the same org (`npm run bench:smoke`: a tenth of it). The planner
  * gets the app's own account allocator (core/sync/allocator.ts), as the sync runner builds it.
  *
- * 1. Planning the whole org from scratch (every account, room, membership and role to create):
- *    against the 3 s budget (a constant target: the budget of a run), in a worker whose heap is
- *    capped at 1 GiB (inputs included), so the memory target is checked too; the baseline is the
- *    time it takes merely to copy the inputs into maps and sets, in the same worker.
+ * 1. Planning the whole org from scratch (every account, room, membership and role to create), in a
+ *    worker whose heap is capped at 1 GiB (inputs included), so the memory target is checked too:
+ *    against the time it takes merely to copy the inputs into maps and sets, in the same worker
+ *    (target ratio <= 15), and, at full size, within the issue's 3 s budget (a check).
  * 2. Planning again after applying (simulator): no change, so the plan must be empty; time against
  *    that same copy of the inputs (target ratio <= 10).
  * 3. Write operations at 1 % churn (memberships, leaders, roles, profiles, new and leaving people)
@@ -43,7 +43,7 @@ interface OrgSize {
 }
 const FULL: OrgSize = { people: 100_000, groups: 10_000, memberships: 1_000_000, roles: 10, roleHolders: 2_000 };
 const SMOKE: OrgSize = { people: 10_000, groups: 1_000, memberships: 100_000, roles: 10, roleHolders: 200 };
-/** The budget of a whole from-scratch plan (issue 5): a target, at full size; a tenth at smoke size. */
+/** The budget of a whole from-scratch plan of the full org (issue 5). */
 const BUDGET_MS = 3000;
 
 const SYNC: SyncSettings = {
@@ -422,13 +422,17 @@ export const benchmarks: Benchmark[] = [
 		name: 'sync plan from scratch: 100k people, 10k groups, 1M memberships (smoke: a tenth)',
 		unit: 'ms',
 		baselineIs: 'copying the inputs into maps and sets',
-		target: { on: 'value', direction: '<=', full: BUDGET_MS, smoke: BUDGET_MS / 10 },
+		target: { on: 'ratio', direction: '<=', full: 15, smoke: 15 },
 		async run({ smoke }) {
 			const f = await inCappedWorker(smoke);
 			return {
 				value: f.medianMs,
 				baseline: f.copyMs,
-				checks: { everythingPlanned: f.ops > (smoke ? SMOKE : FULL).memberships },
+				checks: {
+					everythingPlanned: f.ops > (smoke ? SMOKE : FULL).memberships,
+					// The budget is the issue's, for the full org on a machine not shared with other work.
+					withinTheBudgetOf3s: smoke || f.medianMs <= BUDGET_MS,
+				},
 				details: {
 					ops: f.ops,
 					timesMs: f.times.join(' '),
