@@ -9,6 +9,8 @@
  *   which the ratio against the naive way (about 0.002 here) would hide;
  * - the matcher on a 10x longer hostile message (20,000 `a`s): linear, so at most 20x the time of 2,000 (fastest
  *   rounds compared: a garbage collection in one round says nothing of the code);
+ * - a 5 kB message against 1,000 triggers the prefilter cannot narrow: the matcher with its cost cap vs the same set
+ *   without the cap (target ratio <= CAP_RATIO), checked to stop early (some patterns skipped, some run);
  * - points parsing of messages without points vs one precompiled native RegExp test (target ratio <= 2);
  * - points parsing on many backtick runs (the code-span masking's worst case): linear in the text length
  *   (10x the text, <= 20x the time, fastest rounds compared; a quadratic parser takes 100x).
@@ -17,9 +19,12 @@
 import { RE2JS } from 're2js';
 
 import { parsePoints } from '../core/chatbot/points';
-import { compileTriggerSet } from '../core/chatbot/triggerMatcher';
+import { compileTriggerSet, MAX_REGEX_WORK } from '../core/chatbot/triggerMatcher';
 import type { Trigger } from '../core/chatbot/triggers';
 import { Benchmark, round, timeBoth, timePerCall } from './harness';
+
+/** The cost cap's share of the uncapped work on a message the prefilter cannot narrow. */
+const CAP_RATIO = 0.25;
 
 /** mulberry32: small, fast, seeded. */
 export function prng(seed: number): () => number {
@@ -251,6 +256,45 @@ export const benchmarks: Benchmark[] = [
 				details: {
 					nativeBacktracking20aUs: Math.round(n20),
 					nativeBacktracking30aEstimatedS: round((n20 * 2 ** 10) / 1e6, 1),
+				},
+			};
+		},
+	},
+	{
+		name: 'chatbot matcher: 5 kB message, 1,000 triggers the prefilter cannot narrow, cost cap',
+		unit: 'ms',
+		baselineIs: 'the same set without the cap',
+		target: { on: 'ratio', direction: '<=', full: CAP_RATIO, smoke: CAP_RATIO },
+		async run() {
+			// Patterns without literal text (no clause, no shortcut), none matching the message: every one is a full regex run.
+			const triggers: Trigger[] = Array.from({ length: 1000 }, (_, i) => ({
+				id: `u${i}`,
+				pattern: `(\\w\\W){${(i % 7) + 2}}\\s{${(i % 5) + 3}}`,
+				responses: ['x'],
+				enabled: true,
+			}));
+			const text = ('lorem ipsum dolor sit amet ' + 'x'.repeat(20) + ' ').repeat(110).slice(0, 5000);
+			const capped = compileTriggerSet(triggers);
+			const uncapped = compileTriggerSet(triggers, { maxWork: Number.POSITIVE_INFINITY });
+			capped.first(text);
+			const work = capped.lastRun;
+			const value = timePerCall(() => capped.first(text), { rounds: 9, warmup: 2 }) / 1000;
+			const baseline = timePerCall(() => uncapped.first(text), { rounds: 3, warmup: 1 }) / 1000;
+			return {
+				value,
+				baseline,
+				checks: {
+					theCapStoppedTheRun: work.skipped > 0,
+					somePatternsRan: work.evaluated > 0,
+					nothingMatched: capped.first(text) === undefined,
+				},
+				details: {
+					messageChars: text.length,
+					unfiltered: capped.stats.unfiltered,
+					evaluated: work.evaluated,
+					skippedByCap: work.skipped,
+					budgetUnits: MAX_REGEX_WORK,
+					usPerTrigger: round((value * 1000) / triggers.length, 2),
 				},
 			};
 		},

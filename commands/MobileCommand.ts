@@ -3,6 +3,7 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { AccountService } from '../adapters/accounts/AccountService';
+import { changeRefusal } from '../adapters/accounts/guards';
 import { loadConfig, siteUrl } from '../adapters/config';
 import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
@@ -11,7 +12,8 @@ import { restClientFor } from '../adapters/rocketchat/clientFor';
 
 /**
  * `/mobile`: what the Rocket.Chat mobile app needs (server address and username); `/mobile password`
- * sets a fresh password and shows it to the person only. For people the integration manages.
+ * sets a fresh password and shows it to the person only. Only for accounts the integration created,
+ * never for privileged, bot or app accounts (their password is their owner's business).
  */
 export class MobileCommand implements ISlashCommand {
 	public command = 'mobile';
@@ -31,14 +33,21 @@ export class MobileCommand implements ISlashCommand {
 			return;
 		}
 		const record = await new PeopleRepository().getByUserId(read.getPersistenceReader(), sender.id);
+		const refusal = record ? await changeRefusal(read, config, record, 'password') : null;
 		const server = await siteUrl(read, config.rocketChat.siteUrl);
 		const [sub] = context.getArguments();
 		if ((sub ?? '').toLowerCase() !== 'password') {
-			await reply(t('mobile_info', { server, username: sender.username }) + (record ? `\n${t('mobile_password_hint')}` : ''));
+			await reply(
+				t('mobile_info', { server, username: sender.username }) + (record && !refusal ? `\n${t('mobile_password_hint')}` : ''),
+			);
 			return;
 		}
-		if (!record) {
+		if (!record || refusal?.reason === 'not-created-by-app') {
 			await reply(t('mobile_unmanaged'));
+			return;
+		}
+		if (refusal) {
+			await reply(t('mobile_privileged'));
 			return;
 		}
 		try {

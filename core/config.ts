@@ -1,27 +1,41 @@
 import { Setting } from '../settings/settings';
+import { NEVER_ASSIGNABLE_ROLES, parseNameList, privilegedRoleSet } from './security/accounts';
+import { MIN_KEY_LENGTH, secureUrlProblem } from './security/transport';
 
 /** The app's configuration, typed and validated, read once per call from the raw settings. */
 export interface AppConfig {
 	readonly rocketChat: {
 		/** Base URL for links; null means "use the server's Site_Url". */
 		readonly siteUrl: string | null;
+		/**
+		 * Base URL the app sends its REST calls (and so the admin token) to; null means "use the server's
+		 * Site_Url". Never the link URL above. https, or http on a loopback address.
+		 */
+		readonly restUrl: string | null;
 		readonly adminUserId: string | null;
 		readonly adminToken: string | null;
 		/** CREATE_TOKENS_FOR_USERS_SECRET of the server (Rocket.Chat 8.0 and later), for users.createToken. */
 		readonly createTokensSecret: string | null;
 	};
 	readonly api: {
-		/** Accepted bearer keys (several, for rotation). */
+		/** Accepted bearer keys (several, for rotation), each at least 32 characters. */
 		readonly keys: ReadonlyArray<string>;
 		readonly outboundKey: string | null;
 		readonly maxBodyBytes: number;
+		/** The secret new credentials are encrypted with (the setting's first entry). */
 		readonly credentialSecret: string | null;
+		/** Earlier secrets (the setting's other entries): still read, so a secret can be rotated without losing credentials. */
+		readonly previousCredentialSecrets: ReadonlyArray<string>;
 	};
 	readonly accounts: {
 		readonly selfRegistration: boolean;
 		readonly inactiveCooldownMs: number;
 		readonly loginErrorCooldownMs: number;
 		readonly mobileAccess: boolean;
+		/** Link pre-existing accounts (verified e-mail on both sides, never privileged, bot or app accounts). */
+		readonly linkExisting: boolean;
+		/** Roles that make an account privileged (no token, no password or e-mail change); `admin` always. */
+		readonly privilegedRoles: ReadonlySet<string>;
 	};
 	readonly sync: {
 		readonly feedUrl: string | null;
@@ -35,6 +49,8 @@ export interface AppConfig {
 		readonly dryRunOnly: boolean;
 		/** Largest share (0..1) of members or accounts one run may remove or deactivate. */
 		readonly safetyLimit: number;
+		/** Global roles the system of record may assign (never admin, bot, app, nor a privileged role). */
+		readonly assignableRoles: ReadonlySet<string>;
 	};
 	readonly chatbot: {
 		readonly triggers: boolean;
@@ -55,7 +71,16 @@ export interface AppConfig {
 	};
 }
 
-export type ConfigErrorCode = 'not-a-boolean' | 'not-a-number' | 'not-an-integer' | 'out-of-range' | 'not-a-url' | 'too-long';
+export type ConfigErrorCode =
+	| 'not-a-boolean'
+	| 'not-a-number'
+	| 'not-an-integer'
+	| 'out-of-range'
+	| 'not-a-url'
+	| 'not-https'
+	| 'too-long'
+	| 'too-short'
+	| 'role-not-assignable';
 
 export interface ConfigError {
 	readonly setting: Setting;
@@ -95,11 +120,15 @@ const BOOLEAN_DEFAULTS: Readonly<Partial<Record<Setting, boolean>>> = {
 	[Setting.BotPointsEnabled]: true,
 	[Setting.HistoryEnabled]: false,
 	[Setting.HistoryAllRooms]: false,
+	[Setting.LinkExistingAccounts]: false,
 };
 
 const MAX_TEXT = 4096;
 
-/** Splits the API-keys setting: one key per line (commas and blanks also separate). */
+/**
+ * Splits a list of keys or secrets: one per line. Blanks and commas separate too, because Rocket.Chat shows a
+ * secret setting as a single-line field (a pasted line break is dropped there); a key never holds one anyway.
+ */
 export function parseKeyList(raw: string): string[] {
 	return raw
 		.split(/[\s,]+/)
@@ -171,27 +200,71 @@ export function readConfig(raw: RawSettings): ConfigResult {
 		return s.replace(/\/+$/, '');
 	};
 
+	/** A URL the app sends a secret to: https, or http on a loopback address. */
+	const secureUrl = (id: Setting): string | null => {
+		const s = url(id);
+		if (s === null) return null;
+		if (secureUrlProblem(s) === 'not-https') {
+			errors.push({ setting: id, code: 'not-https', message: `${id} must be an https URL (http only on a loopback address)` });
+			return null;
+		}
+		return s;
+	};
+
+	/** Keys or secrets (see parseKeyList): each at least MIN_KEY_LENGTH characters; shorter ones are left out. */
+	const keys = (id: Setting): string[] => {
+		const out: string[] = [];
+		for (const key of parseKeyList(text(id))) {
+			if (key.length < MIN_KEY_LENGTH) {
+				errors.push({
+					setting: id,
+					code: 'too-short',
+					message: `${id}: every key must have at least ${MIN_KEY_LENGTH} characters`,
+				});
+			} else out.push(key);
+		}
+		return out;
+	};
+
+	const privilegedRoles = privilegedRoleSet(parseNameList(text(Setting.PrivilegedRoles, 'admin')));
+	const assignableRoles = new Set<string>();
+	for (const role of parseNameList(text(Setting.SyncAssignableRoles))) {
+		if (NEVER_ASSIGNABLE_ROLES.includes(role) || privilegedRoles.has(role)) {
+			errors.push({
+				setting: Setting.SyncAssignableRoles,
+				code: 'role-not-assignable',
+				message: `${Setting.SyncAssignableRoles}: "${role}" is admin, bot, app or a privileged role and can never be assigned by the sync`,
+			});
+		} else assignableRoles.add(role);
+	}
+	const [credentialSecret, ...previousCredentialSecrets] = keys(Setting.CredentialSecret);
+	const outboundKeys = keys(Setting.OutboundKey);
+
 	const config: AppConfig = {
 		rocketChat: {
 			siteUrl: url(Setting.SiteUrl),
+			restUrl: secureUrl(Setting.RestUrl),
 			adminUserId: optional(Setting.AdminUserId),
 			adminToken: optional(Setting.AdminToken),
 			createTokensSecret: optional(Setting.CreateTokensSecret),
 		},
 		api: {
-			keys: parseKeyList(text(Setting.ApiKeys)),
-			outboundKey: optional(Setting.OutboundKey),
+			keys: keys(Setting.ApiKeys),
+			outboundKey: outboundKeys[0] ?? null,
 			maxBodyBytes: num(Setting.MaxBodyKb) * 1024,
-			credentialSecret: optional(Setting.CredentialSecret),
+			credentialSecret: credentialSecret ?? null,
+			previousCredentialSecrets,
 		},
 		accounts: {
 			selfRegistration: bool(Setting.AllowSelfRegistration),
 			inactiveCooldownMs: num(Setting.InactiveCooldownHours) * 3_600_000,
 			loginErrorCooldownMs: num(Setting.LoginErrorCooldownMinutes) * 60_000,
 			mobileAccess: bool(Setting.MobileAccess),
+			linkExisting: bool(Setting.LinkExistingAccounts),
+			privilegedRoles,
 		},
 		sync: {
-			feedUrl: url(Setting.SyncFeedUrl),
+			feedUrl: secureUrl(Setting.SyncFeedUrl),
 			intervalMinutes: num(Setting.SyncIntervalMinutes),
 			resyncPasswords: bool(Setting.SyncResyncPasswords),
 			photos: bool(Setting.SyncPhotos),
@@ -201,6 +274,7 @@ export function readConfig(raw: RawSettings): ConfigResult {
 			exclusionGroup: optional(Setting.SyncExclusionGroup),
 			dryRunOnly: bool(Setting.SyncDryRunOnly),
 			safetyLimit: num(Setting.SyncSafetyLimitPercent) / 100,
+			assignableRoles,
 		},
 		chatbot: {
 			triggers: bool(Setting.BotTriggersEnabled),
@@ -211,7 +285,7 @@ export function readConfig(raw: RawSettings): ConfigResult {
 		},
 		history: {
 			enabled: bool(Setting.HistoryEnabled),
-			url: url(Setting.HistoryUrl),
+			url: secureUrl(Setting.HistoryUrl),
 			batchSize: num(Setting.HistoryBatchSize),
 			allRooms: bool(Setting.HistoryAllRooms),
 			maxAttempts: num(Setting.HistoryMaxAttempts),
@@ -246,9 +320,6 @@ export function validateConfig(config: AppConfig): ReadinessIssue[] {
 	}
 	if (config.api.keys.length === 0) {
 		issues.push({ feature: 'api', setting: Setting.ApiKeys, message: 'no API key is set: every external call is refused' });
-	}
-	if (config.api.keys.some((k) => k.length < 16)) {
-		issues.push({ feature: 'api', setting: Setting.ApiKeys, message: 'an API key is shorter than 16 characters' });
 	}
 	if (!config.api.credentialSecret) {
 		issues.push({

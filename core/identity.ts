@@ -10,6 +10,7 @@ export {
 	USERNAME_MAX_LENGTH,
 	UsernameAllocator,
 	foldNamePart,
+	isReservedUsername,
 	isValidUsername,
 	normalizeUsernameBase,
 	pickUsername,

@@ -1,10 +1,12 @@
 import { AccountService, PersonInput } from '../adapters/accounts/AccountService';
+import { accountFacts } from '../adapters/accounts/guards';
 import { siteUrl } from '../adapters/config';
 import { CooldownRepository } from '../adapters/persistence/CooldownRepository';
 import { LogRepository } from '../adapters/persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../adapters/persistence/PeopleRepository';
 import { RestError } from '../adapters/rocketchat/RestClient';
 import { restClientFor } from '../adapters/rocketchat/clientFor';
+import { decideToken, TokenRefusal } from '../core/security/accounts';
 import { decideSso } from '../core/sso';
 import { scheduleAccountPhotos } from '../processors/AccountPhotosProcessor';
 import { EndpointSpec, Reply, RequestContext } from './frontDoor';
@@ -14,6 +16,7 @@ const people = new PeopleRepository();
 const cooldowns = new CooldownRepository();
 
 const refused = (error: string): Reply => ({ status: 403, body: { error } });
+const accountExists: Reply = { status: 409, body: { error: 'account-exists' } };
 const chatServerError = (reference: string): Reply => ({ status: 502, body: { error: 'chat-server-error', reference } });
 
 /**
@@ -31,7 +34,18 @@ export function ssoTokenSpec(): EndpointSpec {
 				body: person,
 				responses: {
 					200: { description: 'A login token, and a link that logs the person in.', schema: ssoToken },
-					403: { description: '`registration-disabled` (unknown person) or `account-inactive`.', schema: errorReply },
+					403: {
+						description:
+							'`registration-disabled` (unknown person), `account-inactive`, or `account-privileged`: the account holds a ' +
+							'privileged role (admin, or one of the privileged roles setting) or is a bot or app account; never a token for it.',
+						schema: errorReply,
+					},
+					409: {
+						description:
+							'`account-exists`: the e-mail address belongs to an account the app did not create and may not link, and no ' +
+							'alias of it fits; or the person is linked to such an account while linking is off.',
+						schema: errorReply,
+					},
 					502: {
 						description: '`chat-server-error`: Rocket.Chat refused; the reason is in the integration log under `reference`.',
 						schema: errorReply,
@@ -75,6 +89,7 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	let account: PersonRecord;
 	if (decision.kind === 'provision') {
 		const result = await accounts.provision(p);
+		if (!result.ok && result.conflict === 'account-exists') return accountExists;
 		if (!result.ok) return coolDown(ctx, p.externalId, result.reference);
 		if (cooldown) await cooldowns.clear(ctx.persis, p.externalId);
 		account = result.record;
@@ -82,6 +97,10 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	} else {
 		account = record as PersonRecord;
 	}
+
+	const refusal = await tokenRefusal(ctx, account);
+	if (refusal === 'not-linkable') return accountExists;
+	if (refusal) return refused('account-privileged');
 
 	const token = await accounts.token(account);
 	if (!token.ok && token.inactive) {
@@ -106,6 +125,39 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 			resumeUrl: `${base}/home?resumeToken=${encodeURIComponent(token.credentials.authToken)}`,
 		},
 	};
+}
+
+/**
+ * Why no token may be handed out for this account (core/security/accounts.ts), or null. The account is read
+ * through the Apps-Engine user reader (no REST call), on every request: a role given a minute ago counts.
+ */
+async function tokenRefusal(ctx: RequestContext<PersonInput>, account: PersonRecord): Promise<TokenRefusal | null> {
+	const facts = await accountFacts(ctx.read, account.userId);
+	if (!facts) return null; // gone: the token call fails and says so
+	const { accounts } = ctx.config;
+	const decision = decideToken({
+		account: facts,
+		createdByApp: account.createdByApp,
+		privileged: accounts.privilegedRoles,
+		linkingEnabled: accounts.linkExisting,
+		linkedEmail: account.email,
+	});
+	if (decision.allow) return null;
+	const why =
+		decision.reason === 'privileged'
+			? 'the account holds a privileged role'
+			: decision.reason === 'service-account'
+				? 'the account is a bot or app account'
+				: 'the account was not created by the app and linking is off or no longer allowed for it';
+	const entry = await new LogRepository().add(ctx.persis, {
+		level: 'warning',
+		event: decision.reason === 'not-linkable' ? 'sso-refused-linked' : 'sso-refused-privileged',
+		externalId: account.externalId,
+		userId: account.userId,
+		message: `sso/token refused for ${account.username}: ${why}`,
+	});
+	ctx.app.getLogger().warn(`sso/token for ${account.externalId} refused [${entry.reference}]: ${why}`);
+	return decision.reason;
 }
 
 /** Remembers a failure so the same person is not retried against Rocket.Chat during the cool-down. */

@@ -2,6 +2,7 @@ import { DesiredStateBusy, DesiredStore, SnapshotBody } from '../adapters/sync/d
 import { previewGroup } from '../adapters/sync/preview';
 import { requestRunAfterPush } from '../adapters/sync/schedule';
 import { RUN_BUDGET_MS, SyncRunner } from '../adapters/sync/SyncRunner';
+import { refusedRoles, roleRefusalText } from '../core/security/roles';
 import { DesiredGroup, DesiredPerson } from '../core/sync/types';
 import { EndpointSpec, errors, Reply, RequestContext } from './frontDoor';
 import {
@@ -143,9 +144,15 @@ export function syncSpecs(): EndpointSpec[] {
 					id: 'putRole',
 					summary:
 						'The Rocket.Chat role of this exact name is given to exactly these people ' +
-						'(a role missing on the server is reported as a conflict, never created).',
+						'(a role missing on the server is reported as a conflict, never created). Only roles of the ' +
+						'"roles the system of record may assign" setting; never admin, bot or app.',
 					body: roleMembers,
 					responses: {
+						400: {
+							description:
+								'`invalid-request`: the role is not one the system of record may assign (named in `details`); nothing is stored.',
+							schema: errorReply,
+						},
 						202: {
 							description: 'Stored.',
 							schema: {
@@ -186,9 +193,15 @@ export function syncSpecs(): EndpointSpec[] {
 					id: 'postSnapshot',
 					summary:
 						'The whole desired state at once; it replaces everything pushed before. ' +
-						'Only what differs is stored, so resending the same org changes nothing.',
+						'Only what differs is stored, so resending the same org changes nothing. Every role named must be one the ' +
+						'system of record may assign (setting), or the whole snapshot is refused.',
 					body: snapshot,
 					responses: {
+						400: {
+							description:
+								'`invalid-request`: the body is invalid, or names a role the sync may not assign (`roles.<name>`); nothing is stored.',
+							schema: errorReply,
+						},
 						202: { description: 'Stored; a sync run follows when anything changed.', schema: snapshotReply },
 						503: { description: '`busy`: another snapshot was being stored for too long; send again.', schema: errorReply },
 					},
@@ -256,6 +269,8 @@ function groupBody(key: string, preview: Awaited<ReturnType<typeof previewGroup>
 
 async function putRole(ctx: RequestContext<{ members: string[] }>): Promise<Reply> {
 	const name = ctx.param as string;
+	const refused = refusedRoles([name], ctx.config.sync.assignableRoles);
+	if (refused.length > 0) return errors.invalid([{ field: 'roleName', message: `"${name}" ${roleRefusalText(refused[0].reason)}` }]);
 	const reader = ctx.read.getPersistenceReader();
 	await new DesiredStore(reader, ctx.persis).putRole(name, ctx.body.members);
 	await requestRunAfterPush(reader, ctx.modify, ctx.persis);
@@ -273,6 +288,9 @@ async function putPerson(ctx: RequestContext<PersonBody>): Promise<Reply> {
 }
 
 async function postSnapshot(ctx: RequestContext<SnapshotBody>): Promise<Reply> {
+	const refused = refusedRoles(Object.keys(ctx.body.roles ?? {}), ctx.config.sync.assignableRoles);
+	if (refused.length > 0)
+		return errors.invalid(refused.slice(0, 20).map((r) => ({ field: `roles.${r.role}`, message: roleRefusalText(r.reason) })));
 	const reader = ctx.read.getPersistenceReader();
 	try {
 		const r = await new DesiredStore(reader, ctx.persis).replace(ctx.body);

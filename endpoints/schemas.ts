@@ -24,6 +24,7 @@ export const person: JsonSchema = {
 		firstName: name,
 		lastName: name,
 		email,
+		emailVerified: { type: 'boolean' },
 		nickName: { type: 'string', maxLength: 100, pattern: NO_CONTROL },
 		photoUrl: { anyOf: [httpUrl, { type: 'string', maxLength: 0 }, { type: 'null' }] },
 		active: { type: 'boolean' },

@@ -4,6 +4,7 @@ import { SettingType } from '@rocket.chat/apps-engine/definition/settings/Settin
 /** Every setting id of the app. The i18n label is the id; the description is `<id>_description`. */
 export enum Setting {
 	SiteUrl = 'rc_site_url',
+	RestUrl = 'rc_rest_url',
 	AdminUserId = 'rc_admin_user_id',
 	AdminToken = 'rc_admin_token',
 	CreateTokensSecret = 'rc_create_tokens_secret',
@@ -17,6 +18,8 @@ export enum Setting {
 	InactiveCooldownHours = 'accounts_inactive_cooldown_hours',
 	LoginErrorCooldownMinutes = 'accounts_login_error_cooldown_minutes',
 	MobileAccess = 'accounts_mobile_access',
+	LinkExistingAccounts = 'accounts_link_existing',
+	PrivilegedRoles = 'accounts_privileged_roles',
 
 	SyncFeedUrl = 'sync_feed_url',
 	SyncIntervalMinutes = 'sync_interval_minutes',
@@ -28,6 +31,7 @@ export enum Setting {
 	SyncExclusionGroup = 'sync_exclusion_group',
 	SyncDryRunOnly = 'sync_dry_run_only',
 	SyncSafetyLimitPercent = 'sync_safety_limit_percent',
+	SyncAssignableRoles = 'sync_assignable_roles',
 
 	BotTriggersEnabled = 'bot_triggers_enabled',
 	BotPointsEnabled = 'bot_points_enabled',
@@ -62,6 +66,7 @@ type Declared = Omit<ISetting, 'i18nLabel' | 'i18nDescription' | 'required' | 'p
 
 const declared: ReadonlyArray<Declared> = [
 	{ id: Setting.SiteUrl, section: SettingSection.RocketChat, type: SettingType.STRING, packageValue: '' },
+	{ id: Setting.RestUrl, section: SettingSection.RocketChat, type: SettingType.STRING, packageValue: '' },
 	{ id: Setting.AdminUserId, section: SettingSection.RocketChat, type: SettingType.STRING, packageValue: '' },
 	{ id: Setting.AdminToken, section: SettingSection.RocketChat, type: SettingType.PASSWORD, packageValue: '' },
 	{ id: Setting.CreateTokensSecret, section: SettingSection.RocketChat, type: SettingType.PASSWORD, packageValue: '' },
@@ -69,12 +74,14 @@ const declared: ReadonlyArray<Declared> = [
 	{ id: Setting.ApiKeys, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '', multiline: true },
 	{ id: Setting.OutboundKey, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '' },
 	{ id: Setting.MaxBodyKb, section: SettingSection.ExternalApi, type: SettingType.NUMBER, packageValue: 1024 },
-	{ id: Setting.CredentialSecret, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '' },
+	{ id: Setting.CredentialSecret, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '', multiline: true },
 
 	{ id: Setting.AllowSelfRegistration, section: SettingSection.Accounts, type: SettingType.BOOLEAN, packageValue: true },
 	{ id: Setting.InactiveCooldownHours, section: SettingSection.Accounts, type: SettingType.NUMBER, packageValue: 2 },
 	{ id: Setting.LoginErrorCooldownMinutes, section: SettingSection.Accounts, type: SettingType.NUMBER, packageValue: 15 },
 	{ id: Setting.MobileAccess, section: SettingSection.Accounts, type: SettingType.BOOLEAN, packageValue: true },
+	{ id: Setting.LinkExistingAccounts, section: SettingSection.Accounts, type: SettingType.BOOLEAN, packageValue: false },
+	{ id: Setting.PrivilegedRoles, section: SettingSection.Accounts, type: SettingType.STRING, packageValue: 'admin', multiline: true },
 
 	{ id: Setting.SyncFeedUrl, section: SettingSection.Sync, type: SettingType.STRING, packageValue: '' },
 	{ id: Setting.SyncIntervalMinutes, section: SettingSection.Sync, type: SettingType.NUMBER, packageValue: 15 },
@@ -86,6 +93,7 @@ const declared: ReadonlyArray<Declared> = [
 	{ id: Setting.SyncExclusionGroup, section: SettingSection.Sync, type: SettingType.STRING, packageValue: '' },
 	{ id: Setting.SyncDryRunOnly, section: SettingSection.Sync, type: SettingType.BOOLEAN, packageValue: false },
 	{ id: Setting.SyncSafetyLimitPercent, section: SettingSection.Sync, type: SettingType.NUMBER, packageValue: 20 },
+	{ id: Setting.SyncAssignableRoles, section: SettingSection.Sync, type: SettingType.STRING, packageValue: '', multiline: true },
 
 	{ id: Setting.BotTriggersEnabled, section: SettingSection.Chatbot, type: SettingType.BOOLEAN, packageValue: true },
 	{ id: Setting.BotPointsEnabled, section: SettingSection.Chatbot, type: SettingType.BOOLEAN, packageValue: true },

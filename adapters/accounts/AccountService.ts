@@ -1,13 +1,15 @@
 import { IHttp, ILogger, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { AppConfig } from '../../core/config';
-import { parseEmail, taggedEmail, usernameBase, usernameCandidate } from '../../core/identity';
+import { isReservedUsername, parseEmail, taggedEmail, usernameBase, usernameCandidate } from '../../core/identity';
+import { decideLink, LinkDecision } from '../../core/security/accounts';
 import { conflictField, displayNameOf } from '../../core/sso';
 import { decryptSecret, encryptSecret, randomPassword } from '../crypto';
+import { accountFacts, blockedUsernames, changeRefusal } from './guards';
 import { LogRepository } from '../persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../persistence/PeopleRepository';
 import { RecordStore } from '../persistence/RecordStore';
-import { RestCredentials, RestError, RocketChatClient } from '../rocketchat/RestClient';
+import { RcUser, RestCredentials, RestError, RocketChatClient } from '../rocketchat/RestClient';
 
 /** A person as the system of record describes them (the contract's `Person`). */
 export interface PersonInput {
@@ -15,13 +17,22 @@ export interface PersonInput {
 	firstName: string;
 	lastName: string;
 	email: string;
+	/** The system of record verified the e-mail address (default false); the account's `verified` flag follows it. */
+	emailVerified?: boolean;
 	nickName?: string;
 	photoUrl?: string | null;
 	active?: boolean;
 }
 
 export type ProvisionResult =
-	{ ok: true; record: PersonRecord; created: boolean } | { ok: false; reference: string; error: RestError | Error };
+	| { ok: true; record: PersonRecord; created: boolean }
+	| {
+			ok: false;
+			reference: string;
+			error: RestError | Error;
+			/** `account-exists`: the e-mail address belongs to an account the app may not link, and no alias of it fits. */
+			conflict?: 'account-exists';
+	  };
 
 export type TokenResult =
 	| { ok: true; credentials: RestCredentials }
@@ -70,19 +81,37 @@ export class AccountService {
 		return this.deps.rest;
 	}
 
-	/** Creates the person's account (or links an existing account that is clearly theirs). */
+	/**
+	 * Creates the person's account. A pre-existing account holding the person's e-mail address is linked
+	 * instead only when the linking rules allow it (core/security/accounts.ts, `decideLink`); otherwise
+	 * the person gets a new account with an e-mail alias.
+	 */
 	async provision(person: PersonInput): Promise<ProvisionResult> {
 		const { rest, persis, read } = this.deps;
 		const parsed = parseEmail(person.email);
 		if (!parsed.ok) return this.fail(person.externalId, 'account-create-failed', new Error(`invalid e-mail address (${parsed.error})`));
 		const base = usernameBase(person.firstName, person.lastName);
 		const name = displayNameOf(person.firstName, person.lastName);
+		const blocked = await blockedUsernames(read);
 		let u = 1;
 		let e = 0;
 		for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
+			while (isReservedUsername(usernameCandidate(base, u), blocked)) u++;
 			const username = usernameCandidate(base, u);
 			const email = e === 0 ? parsed.email.address : taggedEmail(parsed.email, e)?.address;
-			if (!email) return this.fail(person.externalId, 'account-create-failed', new Error('no e-mail alias fits the length limits'));
+			if (!email) {
+				// A refusal, not a fault: the address belongs to an account the app may not link, and no alias fits.
+				const error = new Error(
+					'the e-mail address belongs to an account that is not linked, and no alias of it fits the length limits',
+				);
+				const entry = await this.log.add(persis, {
+					level: 'warning',
+					event: 'account-exists',
+					externalId: person.externalId,
+					message: error.message,
+				});
+				return { ok: false, reference: entry.reference, error, conflict: 'account-exists' };
+			}
 			const password = randomPassword();
 			try {
 				const user = await rest.createUser({
@@ -90,12 +119,13 @@ export class AccountService {
 					name,
 					email,
 					password,
-					verified: true,
+					verified: person.emailVerified === true,
 					joinDefaultChannels: false,
 					sendWelcomeEmail: false,
 					...(person.nickName ? { nickname: person.nickName } : {}),
 				});
 				const record = this.newRecord(person, user._id, username, email, true, password);
+				record.emailVerified = person.emailVerified === true;
 				await this.people.save(persis, read.getPersistenceReader(), record);
 				await this.log.add(persis, {
 					level: 'info',
@@ -106,17 +136,21 @@ export class AccountService {
 				});
 				return { ok: true, record, created: true };
 			} catch (err) {
+				if (err instanceof RestError && err.errorType === 'error-blocked-username') {
+					u++;
+					continue;
+				}
 				if (!(err instanceof RestError) || err.errorType !== 'error-field-unavailable')
 					return this.fail(person.externalId, 'account-create-failed', err);
 				const field = conflictField(err.serverMessage, username, email);
 				if (field === 'email') {
-					const owner = await this.findByEmail(email);
-					if (owner && (await this.isUnlinkedAndSameName(owner, name))) return this.link(person, owner);
+					const owner = e === 0 ? await this.findByEmail(email) : undefined;
+					if (owner && (await this.mayLink(person, owner)).link) return this.link(person, owner);
 					e++;
 				} else {
 					const owner = await rest.userByUsername(username);
 					if (owner && owner.emails?.some((m) => m.address.toLowerCase() === parsed.email.address.toLowerCase())) {
-						if (await this.isUnlinked(owner._id)) return this.link(person, owner);
+						if ((await this.mayLink(person, owner)).link) return this.link(person, owner);
 					}
 					u++;
 				}
@@ -174,11 +208,16 @@ export class AccountService {
 		}
 	}
 
-	/** Sets a new random password for a person (mobile access, resync) and stores it encrypted. */
+	/**
+	 * Sets a new random password for a person (mobile access, resync) and stores it encrypted. Refused
+	 * (an `AccountChangeRefused`) for an account the app did not create, or a privileged, bot or app one.
+	 */
 	async resetPassword(record: PersonRecord): Promise<{ record: PersonRecord; password: string }> {
+		const refusal = await changeRefusal(this.deps.read, this.deps.config, record, 'password');
+		if (refusal) throw refusal;
 		const password = randomPassword();
 		await this.deps.rest.updateUser(record.userId, { password });
-		const updated = { ...record, credential: this.seal(password), updatedAt: this.now() };
+		const updated = { ...record, credential: this.seal(password, record.userId), updatedAt: this.now() };
 		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), updated, record);
 		return { record: updated, password };
 	}
@@ -198,12 +237,20 @@ export class AccountService {
 	}
 
 	private async loginWithCredential(record: PersonRecord): Promise<RestCredentials> {
-		const secret = this.deps.config.api.credentialSecret;
-		const password = record.credential && secret ? decryptSecret(record.credential, secret) : undefined;
-		if (password) {
+		const { credentialSecret: secret, previousCredentialSecrets } = this.deps.config.api;
+		const opened =
+			record.credential && secret
+				? decryptSecret(record.credential, [secret, ...previousCredentialSecrets], record.userId)
+				: undefined;
+		if (opened) {
 			try {
-				return await this.deps.rest.login(record.username, password);
+				const credentials = await this.deps.rest.login(record.username, opened.plain);
+				// Opened with an earlier secret: store it under the current one, so that secret can be dropped.
+				if (!opened.current) await this.saveRecord({ ...record, credential: this.seal(opened.plain, record.userId) }, record);
+				return credentials;
 			} catch (err) {
+				// A second factor is a refusal, not a stale password: resetting it would not help and would end the person's sessions.
+				if (isSecondFactorError(err)) throw err;
 				if (!(err instanceof RestError) || err.kind !== 'unauthorized') throw err;
 				// The password was changed on the server: fall through and set a new one.
 			}
@@ -213,9 +260,37 @@ export class AccountService {
 		return this.deps.rest.login(updated.username, fresh);
 	}
 
-	private seal(password: string): string | undefined {
+	private seal(password: string, userId: string): string | undefined {
 		const secret = this.deps.config.api.credentialSecret;
-		return secret ? encryptSecret(password, secret) : undefined;
+		return secret ? encryptSecret(password, secret, userId) : undefined;
+	}
+
+	/** Whether the linking rules let this person take over `owner` (logged when refused with linking on). */
+	private async mayLink(
+		person: PersonInput,
+		owner: { _id: string; username?: string; roles?: string[]; type?: string; emails?: Array<{ address: string; verified?: boolean }> },
+	): Promise<LinkDecision> {
+		const { config } = this.deps;
+		if (!config.accounts.linkExisting) return { link: false, reason: 'linking-off' };
+		const facts = (await accountFacts(this.deps.read, owner._id)) ?? owner;
+		const decision = decideLink({
+			enabled: true,
+			account: facts,
+			alreadyLinked: !(await this.isUnlinked(owner._id)),
+			email: person.email,
+			personEmailVerified: person.emailVerified === true,
+			privileged: config.accounts.privilegedRoles,
+		});
+		if (!decision.link) {
+			await this.log.add(this.deps.persis, {
+				level: 'info',
+				event: 'account-not-linked',
+				externalId: person.externalId,
+				userId: owner._id,
+				message: `existing account ${owner.username ?? owner._id} not linked (${decision.reason}); the person gets an account of their own`,
+			});
+		}
+		return decision;
 	}
 
 	private newRecord(
@@ -242,7 +317,7 @@ export class AccountService {
 		};
 		if (person.nickName) record.nickName = person.nickName;
 		if (person.photoUrl) record.pendingPhotoUrl = person.photoUrl;
-		const credential = password ? this.seal(password) : undefined;
+		const credential = password ? this.seal(password, userId) : undefined;
 		if (credential) record.credential = credential;
 		return record;
 	}
@@ -264,9 +339,7 @@ export class AccountService {
 		return { ok: true, record, created: false };
 	}
 
-	private async findByEmail(
-		email: string,
-	): Promise<{ _id: string; username?: string; name?: string; emails?: Array<{ address: string }> } | undefined> {
+	private async findByEmail(email: string): Promise<RcUser | undefined> {
 		try {
 			const r = await this.deps.rest.usersList(0, 1, { 'emails.address': email });
 			return r.users[0];
@@ -277,10 +350,6 @@ export class AccountService {
 
 	private async isUnlinked(userId: string): Promise<boolean> {
 		return (await this.people.getByUserId(this.deps.read.getPersistenceReader(), userId)) === undefined;
-	}
-
-	private async isUnlinkedAndSameName(owner: { _id: string; name?: string }, name: string): Promise<boolean> {
-		return (owner.name ?? '').trim().toLowerCase() === name.toLowerCase() && (await this.isUnlinked(owner._id));
 	}
 
 	private async isDeactivated(userId: string): Promise<boolean> {
@@ -307,4 +376,9 @@ export class AccountService {
 		this.deps.logger.error(`${event} for ${externalId} [${entry.reference}]: ${entry.message}`);
 		return entry;
 	}
+}
+
+/** Rocket.Chat asks for a second factor (TOTP or e-mail code): the login cannot succeed without the person. */
+export function isSecondFactorError(err: unknown): boolean {
+	return err instanceof RestError && (err.errorType === 'totp-required' || err.errorType === 'totp-invalid');
 }

@@ -11,6 +11,8 @@ export interface PersonRecord {
 	email: string;
 	/** The person's own e-mail address, as the system of record last sent it. */
 	sourceEmail: string;
+	/** The `verified` flag the app last gave the account's e-mail (undefined: never set by the app). */
+	emailVerified?: boolean;
 	firstName: string;
 	lastName: string;
 	nickName?: string;
@@ -19,7 +21,10 @@ export interface PersonRecord {
 	/** A photo to set later (provisioning defers it so the login answer stays fast). */
 	pendingPhotoUrl?: string;
 	active: boolean;
-	/** True when the app created the account (false: an existing account was linked). */
+	/**
+	 * True when the app created the account (false: an existing account was linked). The app's own
+	 * record of it, and the only basis for changing the account's password, e-mail address or state.
+	 */
 	createdByApp: boolean;
 	/** The account's password, encrypted with the credential secret (login-by-credential strategy). */
 	credential?: string;

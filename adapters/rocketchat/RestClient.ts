@@ -330,8 +330,14 @@ function toError(endpoint: string, outcome: Outcome, res: IHttpResponse | undefi
 	if (outcome.kind === 'timeout') return new RestError('timeout', endpoint);
 	if (outcome.kind === 'network' || !res) return new RestError('network', endpoint);
 	const status = res.statusCode;
-	const body = res ? parseBody<{ error?: unknown; errorType?: unknown; message?: unknown }>(res) : {};
-	const errorType = typeof body.errorType === 'string' ? body.errorType : undefined;
+	const body = res ? parseBody<{ status?: unknown; error?: unknown; errorType?: unknown; message?: unknown }>(res) : {};
+	// Most endpoints name the error in `errorType`; `login` answers `{status: 'error', error: 'totp-required', ...}`.
+	const errorType =
+		typeof body.errorType === 'string'
+			? body.errorType
+			: body.status === 'error' && typeof body.error === 'string' && /^[a-z][a-z0-9-]*$/.test(body.error)
+				? body.error
+				: undefined;
 	const text = typeof body.error === 'string' ? body.error : typeof body.message === 'string' ? body.message : undefined;
 	const kind: RestErrorKind =
 		status === 429

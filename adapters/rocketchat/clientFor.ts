@@ -1,14 +1,32 @@
 import { IHttp, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { AppConfig } from '../../core/config';
-import { siteUrl } from '../config';
+import { secureUrlProblem } from '../../core/security/transport';
 import { RestError, RocketChatClient } from './RestClient';
 
-/** A REST client with the configured admin credentials, or a `not-configured` error. */
+/**
+ * A REST client with the configured admin credentials, or a `not-configured` error. Its base is the
+ * internal REST URL setting, else the server's own Site_Url; never the link URL (`rc_site_url`), so the
+ * admin token goes only where the admin said. The base must be https (http only on a loopback address).
+ */
 export async function restClientFor(http: IHttp, read: IRead, config: AppConfig, budgetMs?: number): Promise<RocketChatClient> {
 	const { adminUserId, adminToken } = config.rocketChat;
-	const baseUrl = await siteUrl(read, config.rocketChat.siteUrl);
+	const baseUrl = config.rocketChat.restUrl ?? (await serverSiteUrl(read));
 	if (!adminUserId || !adminToken || !baseUrl)
-		throw new RestError('not-configured', 'rest', undefined, undefined, 'the admin user id, token or site URL is not set');
+		throw new RestError('not-configured', 'rest', undefined, undefined, 'the admin user id, token or REST URL is not set');
+	if (secureUrlProblem(baseUrl) !== null)
+		throw new RestError(
+			'not-configured',
+			'rest',
+			undefined,
+			undefined,
+			'the REST URL is not https (the admin token is only sent over https, or http to a loopback address)',
+		);
 	return new RocketChatClient(http, { baseUrl, credentials: { userId: adminUserId, authToken: adminToken }, budgetMs });
+}
+
+/** The server's Site_Url setting, without a trailing slash ('' when unset). */
+async function serverSiteUrl(read: IRead): Promise<string> {
+	const value = (await read.getEnvironmentReader().getServerSettings().getValueById('Site_Url')) as unknown;
+	return typeof value === 'string' ? value.replace(/\/+$/, '') : '';
 }

@@ -8,7 +8,9 @@ import { plan as planSync } from '../../core/sync/plan';
 import { checkSafety } from '../../core/sync/safety';
 import { countOps, summarize } from '../../core/sync/summary';
 import { DesiredPerson, DesiredState, OpKind, Plan, Summary, SyncOp } from '../../core/sync/types';
+import { restrictRoles } from '../../core/security/roles';
 import { AccountService } from '../accounts/AccountService';
+import { blockedUsernames } from '../accounts/guards';
 import { loadConfig } from '../config';
 import { LogRepository } from '../persistence/LogRepository';
 import { ManagedRoomRepository } from '../persistence/ManagedRoomRepository';
@@ -178,7 +180,7 @@ export class SyncRunner {
 				);
 			}
 			if (!fetched.ok) {
-				if (!dryRun) await this.logOnce('sync-feed-failed', fetched.error);
+				if (!dryRun) await this.logOnce('sync-feed-failed', fetched.error, `${fetched.error}: ${fetched.detail}`);
 				return { outcome: 'failed', error: fetched.error };
 			}
 			feed = fetched.snapshot;
@@ -186,6 +188,8 @@ export class SyncRunner {
 		} else {
 			desired = await store.load();
 		}
+		// Roles stored before the allowlist shrank are left alone: neither granted nor revoked.
+		desired = restrictRoles(desired, config.sync.assignableRoles).desired;
 
 		// Actual state; rooms never read block planning (a dry run plans them as empty rooms).
 		const now = this.now();
@@ -213,7 +217,7 @@ export class SyncRunner {
 		}
 
 		const allocate = accountAllocator({
-			usernames: [...snap.people.values()].map((r) => r.username),
+			usernames: [...[...snap.people.values()].map((r) => r.username), ...(await blockedUsernames(read))],
 			emails: [...actual.emailOwners].map(([email, owner]) => ({ email, owner })),
 		});
 		const plan = planSync(desired, actual, { ...config.sync, allocateAccount: allocate });
@@ -315,7 +319,18 @@ export class SyncRunner {
 		const applyUntil = Math.max(deadline, runStart + MIN_APPLY_MS);
 		const rest = await restClientFor(http, read, config, applyUntil - runStart + 2_000);
 		const accounts = new AccountService({ read, persis, http, config, rest, logger, now: () => this.now() });
-		const applier = new Applier({ read, modify, persis, rest, accounts, logger, snapshot: snap, desiredPeople, now: () => this.now() });
+		const applier = new Applier({
+			read,
+			modify,
+			persis,
+			rest,
+			accounts,
+			logger,
+			snapshot: snap,
+			desiredPeople,
+			config,
+			now: () => this.now(),
+		});
 		const start = resumeIndex(plan.ops, pass.cursor);
 		const res = await applier.apply(plan.ops, start, pass.cursor, applyUntil, pass.transientKey);
 		this.phases.applyMs = this.now() - runStart;
@@ -401,10 +416,10 @@ export class SyncRunner {
 		await this.state.put(this.deps.persis, 'run', record);
 	}
 
-	/** Logs a problem once while it lasts (the last run's message says whether it is the same). */
-	private async logOnce(event: string, message: string): Promise<void> {
+	/** Logs a problem once while it lasts (the last run's message, `key`, says whether it is the same). */
+	private async logOnce(event: string, key: string, message: string): Promise<void> {
 		const last = await this.state.get(this.deps.read.getPersistenceReader(), 'run');
-		if (last?.message === message) return;
+		if (last?.message === key) return;
 		const entry = await this.log.add(this.deps.persis, { level: 'error', event, message });
 		this.deps.logger.error(`${event} [${entry.reference}]: ${message}`);
 	}

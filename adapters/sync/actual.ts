@@ -58,6 +58,8 @@ export function actualPerson(record: PersonRecord, config: AppConfig): ActualPer
 		username: record.username,
 		email: record.email,
 		...(aliased ? { aliasOf: record.sourceEmail } : {}),
+		...(record.emailVerified !== undefined ? { emailVerified: record.emailVerified } : {}),
+		...(record.createdByApp ? {} : { linked: true }),
 		active: record.active,
 		name: displayNameOf(record.firstName, record.lastName),
 		...(record.nickName ? { nickname: record.nickName } : {}),

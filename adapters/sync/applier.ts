@@ -2,9 +2,12 @@ import { ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
+import { AppConfig } from '../../core/config';
 import { OpPosition, opKey, opPosition } from '../../core/sync/order';
 import { CreateRoomOp, DesiredPerson, MemberOp, OpKind, SyncOp } from '../../core/sync/types';
+import { roleRefusal } from '../../core/security/roles';
 import { AccountService } from '../accounts/AccountService';
+import { AccountChangeRefused, changeRefusal } from '../accounts/guards';
 import { LogRepository } from '../persistence/LogRepository';
 import { ManagedRoomRepository } from '../persistence/ManagedRoomRepository';
 import { PeopleRepository, PersonRecord } from '../persistence/PeopleRepository';
@@ -19,7 +22,10 @@ const MEMBER_BATCH = 200;
 const FLUSH_EVERY = 250;
 /** Failures written to the integration log one by one per run; the rest are summed up in one entry. */
 const LOGGED_FAILURES = 20;
-/** Custom field that marks a room as the room of a group, so a room created by a run that died before recording it is adopted. */
+/**
+ * Custom field that marks a room as the room of a group, so a room created by a run that died before recording it is
+ * adopted. Only a room the app's bot created is adopted: anyone can create a room with this field.
+ */
 export const GROUP_KEY_FIELD = 'riGroupKey';
 
 /** Rocket.Chat's answers that mean "already so": the operation is done. */
@@ -68,6 +74,8 @@ export interface ApplierDeps {
 	snapshot: ActualSnapshot;
 	/** The desired people, by externalId (new accounts and profiles are made from them). */
 	desiredPeople: ReadonlyMap<string, DesiredPerson>;
+	/** The settings (roles the sync may assign, privileged roles). */
+	config: AppConfig;
 	now?: () => number;
 }
 
@@ -198,6 +206,7 @@ export class Applier {
 	/** Turns an error into an outcome, or stops the run (rate limit, budget, first transient failure). */
 	private classify(err: unknown, retryingTransient: boolean): Outcome {
 		if (err instanceof StopRun) throw err;
+		if (err instanceof AccountChangeRefused) return { ok: false, skipped: false, message: err.message };
 		if (err instanceof RestError) {
 			if (err.kind === 'rate-limited') throw new StopRun('rate-limited', err.waitMs);
 			if (err.kind === 'timeout' && /budget/.test(err.message)) throw new StopRun('budget');
@@ -215,6 +224,7 @@ export class Applier {
 			case 'reactivateUser': {
 				const rec = this.person(op.externalId);
 				if (!rec) return SKIP;
+				await this.mayChange(rec, 'state');
 				const active = op.kind === 'reactivateUser';
 				await rest.setActiveStatus(rec.userId, active);
 				const next: PersonRecord = { ...rec, active, updatedAt: this.now() };
@@ -231,6 +241,7 @@ export class Applier {
 					firstName: p.firstName,
 					lastName: p.lastName,
 					email: p.email,
+					...(p.emailVerified === true ? { emailVerified: true } : {}),
 					...(p.nickName ? { nickName: p.nickName } : {}),
 				});
 				if (!result.ok) {
@@ -248,9 +259,10 @@ export class Applier {
 				const data: Record<string, unknown> = {};
 				if (op.name !== undefined) data.name = op.name;
 				if (op.nickname !== undefined) data.nickname = op.nickname;
-				if (op.email !== undefined) {
-					data.email = op.email;
-					data.verified = true;
+				if (op.email !== undefined || op.emailVerified !== undefined) {
+					await this.mayChange(rec, 'email');
+					if (op.email !== undefined) data.email = op.email;
+					data.verified = op.emailVerified === true;
 				}
 				await rest.updateUser(rec.userId, data);
 				const next: PersonRecord = { ...rec, updatedAt: this.now() };
@@ -266,6 +278,7 @@ export class Applier {
 					next.email = op.email;
 					next.sourceEmail = p.email;
 				}
+				if (op.email !== undefined || op.emailVerified !== undefined) next.emailVerified = op.emailVerified === true;
 				await this.savePerson(next, rec);
 				return DONE;
 			}
@@ -319,6 +332,8 @@ export class Applier {
 			case 'removeRole': {
 				const rec = this.person(op.externalId);
 				if (!rec) return SKIP;
+				if (op.kind === 'addRole' && roleRefusal(op.roleName, this.deps.config.sync.assignableRoles) !== null)
+					return { ok: false, skipped: false, message: `role "${op.roleName}" may not be assigned by the sync` };
 				const roleId = this.deps.snapshot.roleIds.get(op.roleName);
 				if (!roleId) return { ok: false, skipped: false, message: `role "${op.roleName}" does not exist on the server` };
 				if (op.kind === 'addRole') await rest.addUserToRole(roleId, rec.username);
@@ -326,6 +341,17 @@ export class Applier {
 				return DONE;
 			}
 			case 'deleteRoom': {
+				const existing = await this.deps.read.getRoomReader().getById(op.roomId);
+				if (existing && existing.creator?.id !== (await this.appUser()).id) {
+					// Recorded as managed but not created by the app's bot: never deleted, only forgotten.
+					await this.log.add(this.deps.persis, {
+						level: 'warning',
+						event: 'sync-room-released',
+						message: `room ${op.name} of group ${op.groupKey} was not created by the app; it is left as it is and no longer managed`,
+					});
+					await this.forgetRoom(op.groupKey, op.roomId);
+					return DONE;
+				}
 				try {
 					await this.deps.modify.getDeleter().deleteRoom(op.roomId);
 				} catch (err) {
@@ -377,7 +403,7 @@ export class Applier {
 			} catch (err) {
 				const existing = await rooms.getByName(name);
 				if (!existing) throw err;
-				if (existing.customFields?.[GROUP_KEY_FIELD] === op.groupKey) {
+				if (existing.customFields?.[GROUP_KEY_FIELD] === op.groupKey && existing.creator?.id === bot.id) {
 					roomId = existing.id;
 					adopted = true;
 				} else if (n >= 20) throw err;
@@ -465,6 +491,12 @@ export class Applier {
 	}
 
 	// ------------------------------------------------------------ helpers
+
+	/** Throws AccountChangeRefused unless the app may change this account's password, e-mail or state. */
+	private async mayChange(rec: PersonRecord, change: 'password' | 'email' | 'state'): Promise<void> {
+		const refusal = await changeRefusal(this.deps.read, this.deps.config, rec, change);
+		if (refusal) throw refusal;
+	}
 
 	private person(externalId: string): PersonRecord | undefined {
 		return this.deps.snapshot.people.get(externalId);

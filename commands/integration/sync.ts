@@ -116,6 +116,19 @@ export const syncCommand: Subcommand = {
 				await ctx.reply(ctx.t('sync_confirm_nothing'));
 				return;
 			}
+			// The admin names the plan they approve: a plan that changed since they looked is never approved by accident.
+			const named = (ctx.args[1] ?? '').trim().toLowerCase();
+			const plan = summaryText(ctx.t, halt.plan) ?? ctx.t('sync_nothing_to_do');
+			if (named === '') {
+				await ctx.reply(ctx.t('sync_confirm_name', { fingerprint: halt.fingerprint, reasons: halt.reasons.join('; '), plan }));
+				return;
+			}
+			if (named !== halt.fingerprint.toLowerCase()) {
+				await ctx.reply(
+					ctx.t('sync_confirm_stale', { named, fingerprint: halt.fingerprint, reasons: halt.reasons.join('; '), plan }),
+				);
+				return;
+			}
 			await state.put(ctx.persis, 'confirm', { fingerprint: halt.fingerprint, by: ctx.sender.username, at: Date.now() });
 			await scheduleRun(ctx.modify, ctx.persis, Date.now(), 'confirm');
 			await ctx.reply(ctx.t('sync_confirmed', { fingerprint: halt.fingerprint, reasons: halt.reasons.join('; ') }));

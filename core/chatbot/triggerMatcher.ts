@@ -14,6 +14,13 @@
  *    ASCII word characters); a clause pattern whose clauses all occurred is a candidate and runs its re2js regex;
  *    patterns without clauses (rare: `^\W+$`) run on every message.
  * The matcher keeps scratch arrays and is not re-entrant (JavaScript runs one message at a time).
+ *
+ * Cost cap: the regex runs the prefilter could not rule out (patterns without clauses, and clause patterns whose clauses
+ * all occur, which on a long message is most of them) cost up to (program size x message length) each. One message may
+ * spend at most `maxWork` such units (default {@link MAX_REGEX_WORK}); the runs are made in set order and those that would
+ * go beyond the budget are left out for that message (`lastRun.skipped` counts them, the shell logs it). Literal shortcuts
+ * cost nothing and are never left out. So a 5 kB message against 1,000 patterns the prefilter cannot narrow costs a
+ * bounded amount of work instead of 1,000 full regex runs over 5 kB.
  */
 import type { RE2JS } from 're2js';
 
@@ -38,10 +45,33 @@ export interface MatcherStats {
 	readonly states: number;
 }
 
+/** The regex work of the last `match` or `first` call. */
+export interface MatchWork {
+	/** Regex runs made. */
+	readonly evaluated: number;
+	/** Regex runs left out because they would have gone beyond the work budget. */
+	readonly skipped: number;
+	/** Units spent: program size x (message length + 1), summed over the runs made. */
+	readonly units: number;
+}
+
+/**
+ * Work budget of one message, in units of (program instructions x message characters): 1,000 patterns of 10 instructions
+ * each on a 500-character message. The benchmark (bench/chatbot.bench.ts) measures what it costs in time.
+ */
+export const MAX_REGEX_WORK = 5_000_000;
+
+export interface MatcherOptions {
+	/** Work budget of one message (default MAX_REGEX_WORK). */
+	readonly maxWork?: number;
+}
+
 export interface TriggerMatcher {
 	/** Enabled triggers that are invalid (or beyond MAX_TRIGGERS) and were left out, with why. */
 	readonly skipped: readonly SkippedTrigger[];
 	readonly stats: MatcherStats;
+	/** The regex work of the last call (the cost cap at work). */
+	readonly lastRun: MatchWork;
 	/** The matching triggers, in set order. */
 	match(text: string): readonly Trigger[];
 	/** The first matching trigger in set order, if any. */
@@ -57,6 +87,8 @@ const NONE: readonly Trigger[] = Object.freeze([]);
 interface Entry {
 	readonly trigger: Trigger;
 	readonly regex: RE2JS;
+	/** Program size of the regex: its cost per character. */
+	readonly cost: number;
 	/** 0: regex on every message; 1: clauses then regex; 2: shortcut. */
 	kind: 0 | 1 | 2;
 	readonly clauses: readonly (readonly string[])[];
@@ -66,7 +98,7 @@ interface Entry {
 }
 
 /** Compiles the enabled triggers of a set. Never throws: invalid triggers are left out and listed in `skipped`. */
-export function compileTriggerSet(triggers: readonly Trigger[]): TriggerMatcher {
+export function compileTriggerSet(triggers: readonly Trigger[], options: MatcherOptions = {}): TriggerMatcher {
 	const entries: Entry[] = [];
 	const skipped: SkippedTrigger[] = [];
 	for (const trigger of triggers) {
@@ -94,6 +126,7 @@ export function compileTriggerSet(triggers: readonly Trigger[]): TriggerMatcher 
 		entries.push({
 			trigger,
 			regex: check.regex,
+			cost: Math.max(1, check.regex.programSize()),
 			kind: s ? 2 : a && a.clauses.length > 0 ? 1 : 0,
 			clauses: a?.clauses ?? [],
 			literals: s ? s.literals : [],
@@ -101,7 +134,7 @@ export function compileTriggerSet(triggers: readonly Trigger[]): TriggerMatcher 
 			after: s ? AFTER[s.after] : 0,
 		});
 	}
-	return new CompiledTriggerSet(entries, skipped);
+	return new CompiledTriggerSet(entries, skipped, options.maxWork ?? MAX_REGEX_WORK);
 }
 
 function textOf(e: Entry): readonly string[] {
@@ -116,6 +149,8 @@ class CompiledTriggerSet implements TriggerMatcher {
 	readonly stats: MatcherStats;
 	private readonly triggers: readonly Trigger[];
 	private readonly regexes: readonly RE2JS[];
+	private readonly costs: Int32Array;
+	private work: MatchWork = { evaluated: 0, skipped: 0, units: 0 };
 	/** Entries run on every message, ascending. */
 	private readonly always: Int32Array;
 	/** Bit mask of the clauses a clause entry needs. */
@@ -150,10 +185,12 @@ class CompiledTriggerSet implements TriggerMatcher {
 	constructor(
 		entries: Entry[],
 		readonly skipped: readonly SkippedTrigger[],
+		private readonly maxWork: number,
 	) {
 		const n = entries.length;
 		this.triggers = entries.map((e) => e.trigger);
 		this.regexes = entries.map((e) => e.regex);
+		this.costs = Int32Array.from(entries.map((e) => e.cost));
 
 		// Character classes of the literal strings; stay within the table budget.
 		const chars = new Set<number>();
@@ -283,18 +320,27 @@ class CompiledTriggerSet implements TriggerMatcher {
 		this.stats = { triggers: n, shortcut, prefiltered, unfiltered: always.length, literals: lits.length, states };
 	}
 
+	get lastRun(): MatchWork {
+		return this.work;
+	}
+
 	match(text: string): readonly Trigger[] {
+		this.work = { evaluated: 0, skipped: 0, units: 0 };
 		if (typeof text !== 'string') return NONE;
 		this.scan(text);
 		const { confirmed, candidates } = this;
 		for (let k = 0; k < this.always.length; k++) candidates.push(this.always[k]);
-		for (const i of candidates) if (this.regexes[i].test(text)) confirmed.push(i);
+		candidates.sort((a, b) => a - b);
+		const budget = this.budget(text);
+		for (const i of candidates) if (budget.run(i)) confirmed.push(i);
+		this.work = budget.done();
 		if (confirmed.length === 0) return NONE;
 		confirmed.sort((a, b) => a - b);
 		return confirmed.map((i) => this.triggers[i]);
 	}
 
 	first(text: string): Trigger | undefined {
+		this.work = { evaluated: 0, skipped: 0, units: 0 };
 		if (typeof text !== 'string') return undefined;
 		this.scan(text);
 		const { confirmed, candidates } = this;
@@ -302,14 +348,37 @@ class CompiledTriggerSet implements TriggerMatcher {
 		for (const i of confirmed) if (i < best) best = i;
 		for (let k = 0; k < this.always.length; k++) candidates.push(this.always[k]);
 		candidates.sort((a, b) => a - b);
+		const budget = this.budget(text);
 		for (const i of candidates) {
 			if (i >= best) break;
-			if (this.regexes[i].test(text)) {
+			if (budget.run(i)) {
 				best = i;
 				break;
 			}
 		}
+		this.work = budget.done();
 		return best === Infinity ? undefined : this.triggers[best];
+	}
+
+	/** Runs regexes against `text` within the work budget: `run(i)` is false for a run that would exceed it. */
+	private budget(text: string): { run(i: number): boolean; done(): MatchWork } {
+		const perChar = text.length + 1;
+		let units = 0;
+		let evaluated = 0;
+		let skipped = 0;
+		return {
+			run: (i: number): boolean => {
+				const cost = this.costs[i] * perChar;
+				if (units + cost > this.maxWork) {
+					skipped++;
+					return false;
+				}
+				units += cost;
+				evaluated++;
+				return this.regexes[i].test(text);
+			},
+			done: () => ({ evaluated, skipped, units }),
+		};
 	}
 
 	/** One pass of the automaton: fills `confirmed` (shortcut matches) and `candidates` (clause entries to run). */

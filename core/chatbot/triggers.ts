@@ -20,7 +20,8 @@
  * - Replies may use `{name}` (the sender's display name, or the username when there is none) and `{username}` (the
  *   sender's username, so `@{username}` mentions the sender). Anything else in braces is kept as written. An `@` in a
  *   display name is defused (a zero-width space after it), so a display name such as `@all` cannot make the bot notify
- *   a whole room.
+ *   a whole room; so are the mass mentions `@all`, `@here` and `@everyone` anywhere in a reply, whoever wrote it (the
+ *   system of record's `PUT triggers` or an admin), so a reply never notifies a whole room.
  * - When several triggers match a message, the shell answers with the first one in the set's order
  *   (`matcher.first(text)`), one reply per message.
  */
@@ -228,11 +229,22 @@ export function parseResponsesText(text: string): string[] {
 		.filter((line) => line !== '');
 }
 
-/** Fills `{name}` and `{username}` in a reply. */
+/** Fills `{name}` and `{username}` in a reply; mass mentions are defused. */
 export function renderReply(template: string, sender: ReplySender): string {
 	const name = sender.name && sender.name.trim() !== '' ? sender.name.trim() : sender.username;
 	const safeName = name.replace(/@/g, '@\u200b');
-	return template.replace(/\{(name|username)\}/g, (_, key: string) => (key === 'name' ? safeName : sender.username));
+	return defuseMassMentions(template.replace(/\{(name|username)\}/g, (_, key: string) => (key === 'name' ? safeName : sender.username)));
+}
+
+/** `@all`, `@here`, `@everyone` (any case) as Rocket.Chat would read a mention: not followed by a username character. */
+const MASS_MENTION = /@(all|here|everyone)(?![0-9A-Za-z_-])/gi;
+
+/**
+ * The text with every mass mention defused: a zero-width space after the `@`, so it reads the same but Rocket.Chat
+ * does not notify the room. Mentions of single people (`@jane`, `@allison`) are kept.
+ */
+export function defuseMassMentions(text: string): string {
+	return text.replace(MASS_MENTION, (_, word: string) => `@\u200b${word}`);
 }
 
 /**

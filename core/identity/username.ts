@@ -25,9 +25,12 @@
  *   is then still checked against what is taken like any other, so uniqueness does not depend on it.
  * - Comparison with existing usernames is case-insensitive: existing names are lower-cased, and
  *   every name handed out is lower case already.
- * - `all` and `here` are always taken: Rocket.Chat refuses them as usernames (they are mentions),
- *   so "All" gets `all2`. The admin's own block list (Accounts_BlockedUsernameList) is server state:
- *   the shell passes it with the existing usernames.
+ * - Reserved names are always taken: `all` and `here` (Rocket.Chat refuses them: they are mentions),
+ *   `everyone` (a mass mention elsewhere, and defused in the bot's replies), Rocket.Chat's system
+ *   names (its hidden Accounts_SystemBlockedUsernameList: `admin`, `administrator`, `system`, `user`)
+ *   and its bot `rocket.cat`. So "All" gets `all2`, and a person whose names fold to nothing gets
+ *   `user2`. The admin's own block list (Accounts_BlockedUsernameList) is server state: the shell
+ *   passes it with the existing usernames (RC compares it case-insensitively, as here).
  */
 
 /** Rocket.Chat's limit for a username, numeric suffix included. */
@@ -36,11 +39,21 @@ export const USERNAME_MAX_LENGTH = 64;
 export const USERNAME_BASE_MAX_LENGTH = 56;
 /** The base of a person whose names fold to nothing. */
 export const USERNAME_FALLBACK = 'user';
-/** Usernames Rocket.Chat refuses whatever its settings say (the `@all` and `@here` mentions). */
-export const RESERVED_USERNAMES: readonly string[] = ['all', 'here'];
+/** Usernames never handed out: Rocket.Chat's mentions and system names (see the module comment). */
+export const RESERVED_USERNAMES: readonly string[] = ['all', 'here', 'everyone', 'admin', 'administrator', 'system', 'user', 'rocket.cat'];
+
+const RESERVED = new Set(RESERVED_USERNAMES);
 
 function isReserved(name: string): boolean {
-	return name === 'all' || name === 'here';
+	return RESERVED.has(name);
+}
+
+/** Whether `name` is reserved, or on the server's own block list (`blocked`, lower case), case-insensitively. */
+export function isReservedUsername(name: string, blocked: Iterable<string> = []): boolean {
+	const lower = name.toLowerCase();
+	if (RESERVED.has(lower)) return true;
+	for (const b of blocked) if (b === lower) return true;
+	return false;
 }
 
 /**

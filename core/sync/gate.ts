@@ -17,6 +17,8 @@ export interface DestructiveCounts {
 	readonly roleAssignments: number;
 	readonly accounts: number;
 	readonly rooms: number;
+	/** Accounts granted a role (not destructive, but privileges: counted like the others). Absent in approvals stored before. */
+	readonly roleGrants?: number;
 }
 
 export function destructiveCounts(f: SafetyFigures): DestructiveCounts {
@@ -25,12 +27,19 @@ export function destructiveCounts(f: SafetyFigures): DestructiveCounts {
 		roleAssignments: f.roleAssignmentsRemoved,
 		accounts: f.accountsDeactivated,
 		rooms: f.roomsLost,
+		roleGrants: f.accountsGranted,
 	};
 }
 
 /** Whether every count of `a` is at most the same count of `b`. */
 export function withinCounts(a: DestructiveCounts, b: DestructiveCounts): boolean {
-	return a.memberships <= b.memberships && a.roleAssignments <= b.roleAssignments && a.accounts <= b.accounts && a.rooms <= b.rooms;
+	return (
+		a.memberships <= b.memberships &&
+		a.roleAssignments <= b.roleAssignments &&
+		a.accounts <= b.accounts &&
+		a.rooms <= b.rooms &&
+		(a.roleGrants ?? 0) <= (b.roleGrants ?? 0)
+	);
 }
 
 export type GateDecision =

@@ -11,9 +11,11 @@
  *   whose person is no longer sent is otherwise left as it is.
  * - Accounts that end active get their profile synced: display name (`first last`) and nickname
  *   always; e-mail with setting `email` (an address held by another account is an `email-taken`
- *   conflict); photo with setting `photos` when the desired URL differs from the one the app last
- *   set (an absent photo resets an avatar the app had set); password with setting `resyncPasswords`
- *   when the stored credential is stale.
+ *   conflict), its `verified` flag following `emailVerified`; photo with setting `photos` when the
+ *   desired URL differs from the one the app last set (an absent photo resets an avatar the app had
+ *   set); password with setting `resyncPasswords` when the stored credential is stale.
+ * - A linked account (`linked`: it existed before the app linked it) never gets a state, e-mail or
+ *   password operation: it keeps its rooms, roles, name, nickname and photo in sync only.
  *
  * Rooms
  * - A synced group with at least one effective member has a private room: created if missing (name
@@ -279,6 +281,7 @@ export function plan(desired: DesiredState, actual: ActualState, settings: PlanS
 		name?: string;
 		nickname?: string;
 		email?: string;
+		emailVerified?: boolean;
 	}
 	const profileChanges: ProfileChange[] = [];
 	function profileOps(person: DesiredPerson, account: ActualPerson, ref: ProfileChange['ref']): void {
@@ -287,20 +290,28 @@ export function plan(desired: DesiredState, actual: ActualState, settings: PlanS
 		if (wantName !== account.name) change.name = wantName;
 		const wantNick = person.nickName ?? '';
 		if (wantNick !== (account.nickname ?? '')) change.nickname = wantNick;
-		if (settings.email) {
+		const linked = account.linked === true;
+		if (settings.email && !linked) {
 			const want = normalizeEmail(person.email);
 			const inSync =
 				want === '' ||
 				want === normalizeEmail(account.email) ||
 				(account.aliasOf !== undefined && want === normalizeEmail(account.aliasOf));
-			if (!inSync) change.email = want;
+			const verified = person.emailVerified === true;
+			if (!inSync) {
+				change.email = want;
+				change.emailVerified = verified;
+			} else if (want !== '' && account.emailVerified !== undefined && verified !== account.emailVerified)
+				change.emailVerified = verified;
 		}
-		if (change.name !== undefined || change.nickname !== undefined || change.email !== undefined) profileChanges.push(change);
+		if (change.name !== undefined || change.nickname !== undefined || change.email !== undefined || change.emailVerified !== undefined)
+			profileChanges.push(change);
 		if (settings.photos) {
 			const wantPhoto = person.photoUrl ? person.photoUrl : null;
 			if (wantPhoto !== account.photoUrl) bucket('setPhoto').push({ kind: 'setPhoto', ...ref, photoUrl: wantPhoto });
 		}
-		if (settings.resyncPasswords && account.passwordStale === true) bucket('resetPassword').push({ kind: 'resetPassword', ...ref });
+		if (settings.resyncPasswords && account.passwordStale === true && !linked)
+			bucket('resetPassword').push({ kind: 'resetPassword', ...ref });
 	}
 
 	// --- Account states and profiles of managed people --------------------------------------------------
@@ -323,6 +334,12 @@ export function plan(desired: DesiredState, actual: ActualState, settings: PlanS
 			target = true;
 		}
 		const ref = { externalId: ids[i], userId: account.userId, username: account.username };
+		if (account.linked === true) {
+			// Not the app's account: its state is never changed (rooms and roles still follow the person).
+			if (account.active) flags[i] |= ENDS_ACTIVE;
+			if (target === true && account.active) profileOps(person as DesiredPerson, account, ref);
+			continue;
+		}
 		if (target === false && account.active) bucket('deactivateUser').push({ kind: 'deactivateUser', ...ref, reason });
 		if (target === true && !account.active) bucket('reactivateUser').push({ kind: 'reactivateUser', ...ref });
 		if (target ?? account.active) flags[i] |= ENDS_ACTIVE;
@@ -333,20 +350,23 @@ export function plan(desired: DesiredState, actual: ActualState, settings: PlanS
 	for (const change of profileChanges) {
 		const { ref, name, nickname } = change;
 		let email = change.email;
+		let emailVerified = change.emailVerified;
 		if (email !== undefined) {
 			const owner = actual.emailOwners.get(email);
 			if ((owner !== undefined && owner !== ref.userId) || claimedEmails.has(email)) {
 				conflict(ref.externalId, 'email-taken', `e-mail "${email}" belongs to another account; the e-mail was left unchanged`);
 				email = undefined;
+				emailVerified = undefined;
 			} else claimedEmails.add(email);
 		}
-		if (name === undefined && nickname === undefined && email === undefined) continue;
+		if (name === undefined && nickname === undefined && email === undefined && emailVerified === undefined) continue;
 		bucket('updateProfile').push({
 			kind: 'updateProfile',
 			...ref,
 			...(name !== undefined ? { name } : {}),
 			...(nickname !== undefined ? { nickname } : {}),
 			...(email !== undefined ? { email } : {}),
+			...(emailVerified !== undefined ? { emailVerified } : {}),
 		});
 	}
 

@@ -12,7 +12,10 @@
  * - role assignments: `removeRole` operations, out of the managed people's assignments of the roles
  *   in the plan's scope (`roleHolders`);
  * - accounts: `deactivateUser` operations, out of the active managed accounts;
- * - rooms: `deleteRoom` and `releaseRoom` operations, out of the managed rooms.
+ * - rooms: `deleteRoom` and `releaseRoom` operations, out of the managed rooms;
+ * - role grants: accounts that gain a role (`addRole` operations, counted once per account), out of the
+ *   accounts in scope (managed ones plus those the plan creates), so a feed that suddenly puts most
+ *   people into a role halts like one that empties rooms.
  * Independently of the limit, the desired state is unsafe when it has no people while the app manages
  * accounts, or no active group while it manages rooms. And it looks truncated when the share of group
  * memberships naming people missing from the people list exceeds the limit.
@@ -32,6 +35,11 @@ export interface SafetyFigures {
 	readonly membershipsManaged: number;
 	readonly roleAssignmentsRemoved: number;
 	readonly roleAssignmentsManaged: number;
+	readonly roleAssignmentsAdded: number;
+	/** Accounts that gain at least one role. */
+	readonly accountsGranted: number;
+	/** Managed accounts plus the accounts the plan creates. */
+	readonly accountsInScope: number;
 	readonly accountsDeactivated: number;
 	readonly accountsActive: number;
 	readonly roomsLost: number;
@@ -71,6 +79,9 @@ export function checkSafety(plan: Plan, actual: ActualState, options: SafetyOpti
 
 	let membershipsRemoved = 0;
 	let roleAssignmentsRemoved = 0;
+	let roleAssignmentsAdded = 0;
+	const granted = new Set<string>();
+	let accountsCreated = 0;
 	let accountsDeactivated = 0;
 	let roomsLost = 0;
 	for (const op of plan.ops) {
@@ -90,6 +101,13 @@ export function checkSafety(plan: Plan, actual: ActualState, options: SafetyOpti
 			case 'removeRole':
 				roleAssignmentsRemoved++;
 				break;
+			case 'addRole':
+				roleAssignmentsAdded++;
+				granted.add(op.externalId);
+				break;
+			case 'createUser':
+				accountsCreated++;
+				break;
 			case 'deactivateUser':
 				accountsDeactivated++;
 				break;
@@ -106,6 +124,7 @@ export function checkSafety(plan: Plan, actual: ActualState, options: SafetyOpti
 			reasons.push(`the run would ${verb} ${count} of ${of} ${what} (${pct(count / of)}), more than the limit of ${pct(limit)}`);
 		}
 	};
+	const accountsInScope = actual.people.size + accountsCreated;
 	if (f.desiredPeople === 0 && actual.people.size > 0) {
 		reasons.push(`the desired state has no people while ${actual.people.size} accounts are managed: the feed looks empty`);
 	}
@@ -122,6 +141,7 @@ export function checkSafety(plan: Plan, actual: ActualState, options: SafetyOpti
 	share(roleAssignmentsRemoved, roleAssignmentsManaged, 'role assignments', 'revoke');
 	share(accountsDeactivated, accountsActive, 'active accounts', 'deactivate');
 	share(roomsLost, actual.rooms.size, 'managed rooms', 'delete or release');
+	share(granted.size, accountsInScope, 'accounts a role', 'grant');
 
 	return {
 		safe: reasons.length === 0,
@@ -132,6 +152,9 @@ export function checkSafety(plan: Plan, actual: ActualState, options: SafetyOpti
 			membershipsManaged,
 			roleAssignmentsRemoved,
 			roleAssignmentsManaged,
+			roleAssignmentsAdded,
+			accountsGranted: granted.size,
+			accountsInScope,
 			accountsDeactivated,
 			accountsActive,
 			roomsLost,

@@ -5,7 +5,9 @@
  *
  * Vocabulary used throughout:
  * - A **managed person** is one in the people map (`ActualState.people`): the app created or linked
- *   their account. Every other account is unmanaged and is never named by an operation.
+ *   their account. Every other account is unmanaged and is never named by an operation. A linked
+ *   account (`ActualPerson.linked`, not created by the app) takes part in rooms, roles and its profile's
+ *   name, nickname and photo, but its password, e-mail address and active state are never changed.
  * - A **managed room** is one in `ActualState.rooms` (the app's group -> room records). Every other
  *   room is unmanaged and is never named by an operation (its name is only avoided when naming).
  * - A **managed role** is a role name present in `DesiredState.roles`. Only managed people gain or
@@ -29,6 +31,8 @@ export interface DesiredPerson {
 	readonly firstName: string;
 	readonly lastName: string;
 	readonly email: string;
+	/** The system of record verified the e-mail address (default false); Rocket.Chat's `verified` flag follows it. */
+	readonly emailVerified?: boolean;
 	readonly nickName?: string;
 	/** URL of the profile photo; absent or empty means "no photo". */
 	readonly photoUrl?: string;
@@ -87,6 +91,16 @@ export interface ActualPerson {
 	 * the account's e-mail is no longer the alias the app assigned.
 	 */
 	readonly aliasOf?: string;
+	/**
+	 * The `verified` flag the app last gave the account's e-mail address (undefined: unknown, left alone
+	 * until the address itself changes). Synced to the person's `emailVerified` with setting `email`.
+	 */
+	readonly emailVerified?: boolean;
+	/**
+	 * True when the account existed before and was linked to the person (the app did not create it): the
+	 * planner never changes its password, e-mail address (or its verified flag) or active state.
+	 */
+	readonly linked?: boolean;
 	readonly active: boolean;
 	/** The account's display name (`name` in Rocket.Chat). */
 	readonly name: string;
@@ -163,7 +177,7 @@ export interface SyncSettings {
 	readonly exclusionGroup: string | null;
 	/** Reset the password of accounts whose stored credential is stale (`ActualPerson.passwordStale`). */
 	readonly resyncPasswords: boolean;
-	/** Largest share (0..1) of memberships, role assignments, rooms or accounts one run may remove; see `checkSafety`. */
+	/** Largest share (0..1) of memberships, role assignments, rooms or accounts one run may remove or grant; see `checkSafety`. */
 	readonly safetyLimit: number;
 }
 
@@ -277,6 +291,8 @@ export interface UpdateProfileOp extends PersonRef {
 	/** '' clears the nickname. */
 	readonly nickname?: string;
 	readonly email?: string;
+	/** The `verified` flag of the e-mail address; present with `email`, or alone when only the flag changes. */
+	readonly emailVerified?: boolean;
 }
 
 /** Set the avatar from a URL, or reset it to the default when `photoUrl` is null. */

@@ -259,7 +259,13 @@ export function v1Routes(): Route[] {
 					const u = ctx.world.checkPassword(String(user ?? ''), String(b.password));
 					const authToken = ctx.world.createLoginToken(u._id);
 					return { status: 200, body: { status: 'success', data: { userId: u._id, authToken, me: serializeUser(u, true) } } };
-				} catch {
+				} catch (err) {
+					// Rocket.Chat answers a login that needs a second factor with the Meteor error's code in `error`.
+					if (err instanceof WorldError && err.errorType === 'totp-required')
+						return {
+							status: 401,
+							body: { status: 'error', error: 'totp-required', message: 'TOTP Required', details: err.details },
+						};
 					return { status: 401, body: { status: 'error', error: 'Unauthorized', message: 'Unauthorized' } };
 				}
 			},
@@ -288,6 +294,8 @@ export function v1Routes(): Route[] {
 		r('POST', 'users.create', (ctx) => {
 			need(ctx, 'create-user');
 			const p = validate(obj(ctx.req.body), isUserCreateParamsPOST as Validator);
+			if (ctx.world.isBlockedUsername(String(p.username)))
+				throw badRequest(`${String(p.username)} is blocked and can't be used!`, 'error-blocked-username');
 			const user = ctx.world.createUser({
 				username: String(p.username),
 				name: String(p.name),
@@ -358,6 +366,13 @@ export function v1Routes(): Route[] {
 			const target = userFromParams(ctx, p);
 			if (!target.active) throw badRequest('User is not activated', 'error-user-is-not-activated');
 			return { data: { userId: target._id, authToken: ctx.world.createLoginToken(target._id) } };
+		}),
+		r('POST', 'users.2fa.enableEmail', (ctx) => {
+			// The caller turns on two-factor authentication by e-mail for their own account.
+			const me = caller(ctx);
+			me.twoFactor = 'email';
+			me._updatedAt = new Date();
+			return {};
 		}),
 		r('POST', 'users.deactivateIdle', (ctx) => {
 			const p = validate(obj(ctx.req.body), isUserDeactivateIdleParamsPOST as Validator);

@@ -172,6 +172,8 @@ export class World {
 		this.serverSettings.set('Site_Url', 'http://localhost:3000');
 		this.serverSettings.set('Site_Name', 'Rocket.Chat Sandbox');
 		this.serverSettings.set('Accounts_Iframe_enabled', false);
+		this.serverSettings.set('Accounts_SystemBlockedUsernameList', 'admin,administrator,system,user');
+		this.serverSettings.set('Accounts_BlockedUsernameList', '');
 	}
 
 	// ---------------------------------------------------------------- users
@@ -330,14 +332,40 @@ export class World {
 		return token;
 	}
 
-	/** Checks a password; returns the user or throws Rocket.Chat's login error. */
+	/**
+	 * Checks a password; returns the user or throws Rocket.Chat's login error. A user with two-factor
+	 * authentication on needs a second factor, which a plain password login never carries: `totp-required`.
+	 */
 	checkPassword(usernameOrEmail: string, password: string): WUser {
 		const user = usernameOrEmail.includes('@') ? this.findUserByEmail(usernameOrEmail) : this.findUserByUsername(usernameOrEmail);
 		if (!user || !user.password || !verifyPassword(password, user.password)) {
 			throw new WorldError('error-unauthorized', 'Unauthorized', 401);
 		}
 		if (!user.active) throw new WorldError('error-user-is-not-activated', 'User is not activated', 401);
+		if (user.twoFactor) throw new WorldError('totp-required', 'TOTP Required', 401, { method: user.twoFactor });
 		return user;
+	}
+
+	/**
+	 * Whether Rocket.Chat refuses `username` for a new account (checkUsernameAvailability): `all`, `here`, the
+	 * hidden system list (Accounts_SystemBlockedUsernameList, default admin, administrator, system, user) and the
+	 * admin's Accounts_BlockedUsernameList, case-insensitively.
+	 */
+	isBlockedUsername(username: string): boolean {
+		const lists = [
+			'all,here',
+			this.serverSettings.get('Accounts_SystemBlockedUsernameList'),
+			this.serverSettings.get('Accounts_BlockedUsernameList'),
+		];
+		const lower = username.trim().toLowerCase();
+		return lists.some(
+			(list) =>
+				typeof list === 'string' &&
+				list
+					.split(',')
+					.map((n) => n.trim().toLowerCase())
+					.includes(lower),
+		);
 	}
 
 	/** The user a pair of auth headers belongs to, or undefined. */

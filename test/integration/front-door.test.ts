@@ -18,7 +18,9 @@ interface Sample {
 	body?: Record<string, unknown>;
 	status: number;
 }
-const PERSON = { externalId: 'fd-1', firstName: 'Ada', lastName: 'Door', email: 'ada.door@example.org' };
+const PERSON = { externalId: 'fd-1', firstName: 'Ada', lastName: 'Door', email: 'ada.door@example.org', emailVerified: true };
+/** A role the system of record may assign (the `sync_assignable_roles` allowlist of this file's sandbox). */
+const ROLE = 'fd-role';
 const SAMPLES: Record<string, Sample> = {
 	getOpenApi: { status: 200 },
 	ping: { status: 200 },
@@ -34,9 +36,13 @@ const SAMPLES: Record<string, Sample> = {
 		status: 202,
 	},
 	getGroup: { params: { key: 'fd-group' }, status: 200 },
-	putRole: { params: { roleName: 'fd-role' }, body: { members: ['fd-1'] }, status: 202 },
+	putRole: { params: { roleName: ROLE }, body: { members: ['fd-1'] }, status: 202 },
 	postSnapshot: {
-		body: { people: [PERSON], groups: { 'fd-group': { name: 'Front Door Group', members: [{ externalId: 'fd-1' }] } } },
+		body: {
+			people: [PERSON],
+			groups: { 'fd-group': { name: 'Front Door Group', members: [{ externalId: 'fd-1' }] } },
+			roles: { [ROLE]: ['fd-1'] },
+		},
 		status: 202,
 	},
 	runSync: { query: '?dryRun=true', status: 200 },
@@ -77,16 +83,32 @@ function pathOf(op: Operation): string {
 	});
 }
 
+/** The settings the security rules added, with the values an admin might get wrong. */
+const SECURITY_SETTINGS = [
+	'rc_rest_url',
+	'accounts_link_existing',
+	'accounts_privileged_roles',
+	'sync_assignable_roles',
+	'api_outbound_key',
+	'api_credential_secret',
+	'sync_feed_url',
+	'history_url',
+] as const;
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 function jsonType(v: unknown): string {
 	return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
+/** Optional fields of the samples: leaving one out keeps a body valid. */
+const OPTIONAL = new Set(['emailVerified', 'roles']);
+
 /** Hostile variants of a valid body: each is invalid by construction. */
 function hostile(valid: Record<string, unknown>): fc.Arbitrary<{ kind: string; raw: string }> {
 	const keys = Object.keys(valid);
 	const key = fc.constantFrom(...keys);
+	const required = fc.constantFrom(...keys.filter((k) => !OPTIONAL.has(k)));
 	const wrongType = fc.oneof(
 		fc.integer(),
 		fc.boolean(),
@@ -105,7 +127,7 @@ function hostile(valid: Record<string, unknown>): fc.Arbitrary<{ kind: string; r
 			.filter(([k, v]) => jsonType(v) !== jsonType(valid[k]))
 			.map(([k, v]) => ({ kind: 'wrong-type', raw: JSON.stringify({ ...valid, [k]: v }) })),
 		// A required field missing.
-		key.map((k) => {
+		required.map((k) => {
 			const copy: Record<string, unknown> = { ...valid };
 			delete copy[k];
 			return { kind: 'missing', raw: JSON.stringify(copy) };
@@ -141,8 +163,8 @@ describe('external API front door: every operation of the OpenAPI description', 
 	let operations: Operation[];
 
 	before(async () => {
-		h = await Harness.start();
-		h.world.createRole('fd-role');
+		h = await Harness.start({ settings: { sync_assignable_roles: ROLE } });
+		h.world.createRole(ROLE);
 		const doc = await h.app<OpenApiDoc>('GET', 'openapi.json', undefined, { key: null });
 		expect(doc.status).to.equal(200);
 		operations = operationsOf(doc.body);
@@ -186,14 +208,15 @@ describe('external API front door: every operation of the OpenAPI description', 
 	});
 
 	it('accepts every configured key, for rotation', async () => {
-		await h.sandbox.configureApp({ api_keys: `old-key-0123456789abcdef\n${h.info.apiKey}` });
+		const old = 'old-key-0123456789abcdef-0123456789';
+		await h.sandbox.configureApp({ api_keys: `${old}\n${h.info.apiKey}` });
 		try {
-			expect((await h.app('GET', 'ping', undefined, { key: 'old-key-0123456789abcdef' })).status).to.equal(200);
+			expect((await h.app('GET', 'ping', undefined, { key: old })).status).to.equal(200);
 			expect((await h.app('GET', 'ping')).status).to.equal(200);
 		} finally {
 			await h.sandbox.configureApp({ api_keys: h.info.apiKey });
 		}
-		expect((await h.app('GET', 'ping', undefined, { key: 'old-key-0123456789abcdef' })).status).to.equal(401);
+		expect((await h.app('GET', 'ping', undefined, { key: old })).status).to.equal(401);
 	});
 
 	it('answers 405 with the allowed methods for every method a path does not serve', async () => {
@@ -250,6 +273,16 @@ describe('external API front door: every operation of the OpenAPI description', 
 	});
 
 	it('answers 1,000 hostile bodies per operation with 4xx only, and changes nothing', async () => {
+		// With the riskier settings on, so the checks behind them see the hostile bodies too.
+		await h.sandbox.configureApp({ accounts_link_existing: true });
+		try {
+			await fuzzEveryBody();
+		} finally {
+			await h.sandbox.configureApp({ accounts_link_existing: false });
+		}
+	});
+
+	const fuzzEveryBody = async () => {
 		for (const op of operations.filter((o) => o.hasBody)) {
 			const valid = SAMPLES[op.id].body as Record<string, unknown>;
 			// The fuzz is not vacuous: the valid body on the same path passes.
@@ -269,6 +302,76 @@ describe('external API front door: every operation of the OpenAPI description', 
 			}
 			expect([...statuses.keys()], `${op.id} statuses`).to.deep.equal([400]);
 			expect(state(), op.id).to.deep.equal(before);
+		}
+	};
+
+	it('refuses 1,000 roles outside the allowlist (PUT roles and snapshots) with 400 and stores nothing', async () => {
+		await h.sandbox.configureApp({ sync_assignable_roles: `${ROLE}\nadmin\nbot` });
+		try {
+			const role = fc.oneof(
+				fc.constantFrom('admin', 'bot', 'app', 'Admin', 'ADMIN', 'fd-Role', `${ROLE} `),
+				// `.` and `..` are path segments, not names: the HTTP layer resolves them before the app.
+				fc.stringMatching(/^[A-Za-z0-9._ -]{1,64}$/).filter((r) => r !== ROLE && !/^\.+$/.test(r)),
+			);
+			const samples = fc.sample(role, { numRuns: 1000 });
+			const before = h.world.persistence.size;
+			for (let i = 0; i < samples.length; i += 25) {
+				const batch = samples.slice(i, i + 25);
+				const results = await Promise.all(
+					batch.map((r, k) =>
+						k % 2 === 0
+							? h.app('PUT', `roles/${encodeURIComponent(r)}`, { members: ['fd-1'] })
+							: h.app('POST', 'snapshot', { ...SAMPLES.postSnapshot.body, roles: { [ROLE]: ['fd-1'], [r]: ['fd-1'] } }),
+					),
+				);
+				results.forEach((res, k) => {
+					if (res.status !== 400) throw new Error(`role ${JSON.stringify(batch[k])} answered ${res.status}`);
+				});
+			}
+			expect(h.world.persistence.size).to.equal(before);
+		} finally {
+			await h.sandbox.configureApp({ sync_assignable_roles: ROLE });
+		}
+	});
+
+	it('stays safe whatever the security settings hold: admin, bot and app are never assignable, short keys never accepted', async () => {
+		const value = fc.oneof(
+			fc.string({ maxLength: 80 }),
+			fc.constantFrom(
+				'admin',
+				'admin\nbot\napp',
+				' admin ,editor',
+				'http://10.0.0.1/x',
+				'https://ok.example.org',
+				'true',
+				'false',
+				'',
+			),
+			fc.boolean(),
+			fc.integer(),
+		);
+		const configs = fc.sample(fc.record(Object.fromEntries(SECURITY_SETTINGS.map((id) => [id, value]))), { numRuns: 25 });
+		const short = 'short-key-0123456789';
+		try {
+			for (const config of configs) {
+				await h.sandbox.configureApp({ ...config, api_keys: `${h.info.apiKey}\n${short}` });
+				for (const r of ['admin', 'bot', 'app'])
+					expect((await h.app('PUT', `roles/${r}`, { members: ['fd-1'] })).status, r).to.equal(400);
+				expect((await h.app('GET', 'ping', undefined, { key: short })).status).to.equal(401);
+				expect((await h.app('GET', 'ping')).status).to.equal(200);
+			}
+		} finally {
+			await h.sandbox.configureApp({
+				rc_rest_url: '',
+				accounts_link_existing: false,
+				accounts_privileged_roles: 'admin',
+				sync_assignable_roles: ROLE,
+				api_outbound_key: '',
+				api_credential_secret: 'sandbox-credential-secret-0123456789',
+				sync_feed_url: '',
+				history_url: '',
+				api_keys: h.info.apiKey,
+			});
 		}
 	});
 

@@ -5,7 +5,7 @@ import { OutboxRecord } from '../../core/history/types';
 import { Credentials, Harness } from './harness';
 import { Fault, HistoryReceiver, ReceivedEntry } from './history-receiver';
 
-const KEY = 'history-outbound-key-0123456789';
+const KEY = 'history-outbound-key-0123456789abcdef';
 
 /**
  * Chat history end to end: the packaged app on two engine instances records messages through its

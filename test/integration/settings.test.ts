@@ -47,23 +47,21 @@ describe('settings: site URL, sign-in and points cool-downs, log retention', fun
 		await h?.stop();
 	});
 
-	it('builds links on the server Site_Url when rc_site_url is empty, and on rc_site_url when set', async () => {
-		const port = new URL(h.url).port;
-		// Two addresses of the same sandbox, so the REST calls work with either and the links tell them apart.
-		const serverSite = `http://localhost:${port}`;
-		const ownSite = `http://127.0.0.1:${port}`;
-		h.world.serverSettings.set('Site_Url', `${serverSite}/`);
+	it('builds links on the server Site_Url when rc_site_url is empty, and on rc_site_url when set (REST still on Site_Url)', async () => {
+		// The sandbox's Site_Url is its own address (h.url); the link URL is another, public one.
+		const links = 'https://chat.example.org';
 		try {
 			await h.sandbox.configureApp({ rc_site_url: '' });
 			const viaServer = await h.app<TokenReply>('POST', 'sso/token', person('site-1'));
 			expect(viaServer.status, JSON.stringify(viaServer.body)).to.equal(200);
-			expect(viaServer.body.resumeUrl).to.equal(`${serverSite}/home?resumeToken=${encodeURIComponent(viaServer.body.loginToken)}`);
-			const doc = await h.app<{ servers: Array<{ url: string }> }>('GET', 'openapi.json', undefined, { key: null });
-			expect(doc.body.servers[0].url.startsWith(serverSite)).to.equal(true);
+			expect(viaServer.body.resumeUrl).to.equal(`${h.url}/home?resumeToken=${encodeURIComponent(viaServer.body.loginToken)}`);
 
-			await h.sandbox.configureApp({ rc_site_url: ownSite });
+			await h.sandbox.configureApp({ rc_site_url: links });
 			const viaSetting = await h.app<TokenReply>('POST', 'sso/token', person('site-1'));
-			expect(viaSetting.body.resumeUrl).to.equal(`${ownSite}/home?resumeToken=${encodeURIComponent(viaSetting.body.loginToken)}`);
+			expect(viaSetting.status, 'the REST calls still reach Site_Url').to.equal(200);
+			expect(viaSetting.body.resumeUrl).to.equal(`${links}/home?resumeToken=${encodeURIComponent(viaSetting.body.loginToken)}`);
+			const doc = await h.app<{ servers: Array<{ url: string }> }>('GET', 'openapi.json', undefined, { key: null });
+			expect(doc.body.servers[0].url.startsWith(links)).to.equal(true);
 			const member = { userId: viaSetting.body.userId, authToken: viaSetting.body.loginToken };
 			h.world.addMember(room, member.userId);
 			await h.command(room, 'mobile', '', member);
@@ -71,9 +69,8 @@ describe('settings: site URL, sign-in and points cool-downs, log retention', fun
 				() => h.world.ephemeral.find((e) => e.userId === member.userId && e.text.includes('mobile app'))?.text,
 				'the mobile reply',
 			);
-			expect(text).to.include(ownSite).and.not.include('localhost');
+			expect(text).to.include(links).and.not.include(h.url);
 		} finally {
-			h.world.serverSettings.set('Site_Url', h.url);
 			await h.sandbox.configureApp({ rc_site_url: h.url });
 		}
 	});

@@ -72,16 +72,24 @@ describe('accounts: POST sso/token', function () {
 		expect(h.world.findUserById(res.body.userId)?.emails[0].address).to.equal('john+rc1@example.org');
 	});
 
-	it('links an existing account that is clearly the same person instead of creating another', async () => {
+	it('never hands out an existing account it did not create: the person gets their own, with an e-mail alias', async () => {
 		const existing = h.world.createUser({
 			username: 'mary.jones',
 			name: 'Mary Jones',
 			email: 'mary@example.org',
 			password: 'x-123456789',
+			verified: true,
 		});
-		const res = await h.app<TokenReply>('POST', 'sso/token', person('p-3', 'Mary', 'Jones', 'mary@example.org'));
+		const res = await h.app<TokenReply>(
+			'POST',
+			'sso/token',
+			person('p-3', 'Mary', 'Jones', 'mary@example.org', { emailVerified: true }),
+		);
 		expect(res.status, JSON.stringify(res.body)).to.equal(200);
-		expect(res.body.userId).to.equal(existing._id);
+		expect(res.body.userId).to.not.equal(existing._id);
+		expect(res.body.username).to.equal('mary.jones2');
+		expect(h.world.findUserById(res.body.userId)?.emails).to.deep.equal([{ address: 'mary+rc1@example.org', verified: true }]);
+		expect(existing.loginTokens).to.have.length(0);
 	});
 
 	it('refuses unknown people when self-registration is off, and creates nothing', async () => {

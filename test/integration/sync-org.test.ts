@@ -67,7 +67,7 @@ describe('sync: an org snapshot becomes rooms, members, roles and account states
 	});
 
 	before(async () => {
-		h = await Harness.start({ settings: { sync_exclusion_group: 'banned' } });
+		h = await Harness.start({ settings: { sync_exclusion_group: 'banned', sync_assignable_roles: 'Core Team\nGhost Role' } });
 		h.world.createRole('Core Team');
 		// Two people already have accounts through single sign-on: p18 (to be excluded) and p19 (in no group).
 		for (const i of [18, 19]) expect((await h.app('POST', 'sso/token', orgPerson(i))).status).to.equal(200);

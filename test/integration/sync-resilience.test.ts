@@ -58,7 +58,7 @@ describe('sync: rate limits, failures and concurrent instances lose nothing', fu
 	describe('a 429 storm and REST failures mid-run', () => {
 		let h: Harness;
 		before(async () => {
-			h = await Harness.start();
+			h = await Harness.start({ settings: { sync_assignable_roles: 'Helpers' } });
 			h.world.createRole('Helpers');
 		});
 		after(async () => {
@@ -135,7 +135,7 @@ describe('sync: rate limits, failures and concurrent instances lose nothing', fu
 	describe('two instances running the sync at once', () => {
 		let h: Harness;
 		before(async () => {
-			h = await Harness.start({ instances: 2 });
+			h = await Harness.start({ instances: 2, settings: { sync_assignable_roles: 'Helpers' } });
 			h.world.createRole('Helpers');
 		});
 		after(async () => {

@@ -106,7 +106,7 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 			if (!halted) throw new Error('the sync should be halted');
 			expect(halted.reasons.join(' ')).to.match(/remove 1 of/);
 			expect((picture(h).rooms.gamma as { members: string[] }).members).to.have.length(9);
-			const reply = await command('sync confirm', /confirmed/);
+			const reply = await command(`sync confirm ${halted.fingerprint}`, /confirmed/);
 			expect(reply).to.include(halted.fingerprint);
 			await drainJobs(h);
 			expect((picture(h).rooms.gamma as { members: string[] }).members).to.have.length(8);
@@ -177,7 +177,7 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 			answer = { status: 200, body: JSON.stringify(org()) };
 			await h.sandbox.configureApp({
 				sync_feed_url: `http://127.0.0.1:${port}/feed`,
-				api_outbound_key: 'outbound-key-0123456789abcdef',
+				api_outbound_key: 'outbound-key-0123456789abcdef-0123456789',
 			});
 		});
 		after(async () => {
@@ -195,7 +195,7 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 			o.groups.d = { name: 'Delta', members: [{ externalId: 'p0' }, { externalId: 'p8' }] };
 			answer = { status: 200, body: JSON.stringify(o) };
 			await recurringRun();
-			expect(seenAuth).to.equal('Bearer outbound-key-0123456789abcdef');
+			expect(seenAuth).to.equal('Bearer outbound-key-0123456789abcdef-0123456789');
 			expect(Object.keys(picture(h).rooms)).to.include('delta');
 			const s = await status(h);
 			expect(s.sync.lastRun?.outcome).to.equal('finished');
@@ -210,14 +210,14 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 			await recurringRun();
 			let s = await status(h);
 			expect(s.sync.feed.ok).to.equal(false);
-			expect(s.sync.feed.error).to.match(/valid JSON/);
+			expect(s.sync.feed.error).to.equal('feed-invalid-json');
 			answer = { status: 200, body: JSON.stringify({ people: [], groups: {} }) };
 			await recurringRun();
 			s = await status(h);
 			expect(s.sync.halted?.reasons.join(' ')).to.match(/feed looks empty/);
 			answer = { status: 503, body: '{}' };
 			await recurringRun();
-			expect((await status(h)).sync.feed.error).to.match(/HTTP 503/);
+			expect((await status(h)).sync.feed.error).to.equal('feed-http-503');
 			expect(picture(h)).to.deep.equal(before);
 			// Fixed: the next run goes on (Delta is gone from this feed and its room is deleted).
 			answer = { status: 200, body: JSON.stringify(org()) };
@@ -225,6 +225,30 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 			s = await status(h);
 			expect(s.sync.halted).to.equal(null);
 			expect(Object.keys(picture(h).rooms)).to.not.include('delta');
+		});
+
+		it('shows an error code in status, never the upstream text, and refuses a feed that names a role it may not assign', async () => {
+			const before = picture(h);
+			const cases: Array<[{ status: number; body: string }, string]> = [
+				[{ status: 500, body: '{"error":"db password hunter2 rejected"}' }, 'feed-http-500'],
+				[{ status: 200, body: JSON.stringify({ ...org(), 'hunter2-field': 1 }) }, 'feed-invalid-snapshot'],
+				[{ status: 200, body: JSON.stringify({ ...org(), roles: { admin: ['p0'] } }) }, 'feed-role-not-assignable'],
+			];
+			for (const [reply, code] of cases) {
+				answer = reply;
+				await recurringRun();
+				const s = await status(h);
+				expect(s.sync.feed.error).to.equal(code);
+				const text = JSON.stringify(s);
+				expect(text, text.slice(Math.max(0, text.indexOf('hunter2') - 300), text.indexOf('hunter2') + 50)).to.not.include(
+					'hunter2',
+				);
+			}
+			expect(picture(h)).to.deep.equal(before);
+			expect(h.world.findUserByEmail('p0@example.org')?.roles).to.not.include('admin');
+			answer = { status: 200, body: JSON.stringify(org()) };
+			await recurringRun();
+			expect((await status(h)).sync.feed.ok).to.equal(true);
 		});
 	});
 

@@ -24,7 +24,7 @@ describe('config', () => {
 		expect(result.config.sync.safetyLimit).to.equal(0.2);
 	});
 
-	it('splits API keys on lines, commas and blanks', () => {
+	it('splits API keys on lines, commas and blanks (the settings page shows a single-line field)', () => {
 		expect(parseKeyList(' a1\nb2 , c3\r\n\n')).to.deep.equal(['a1', 'b2', 'c3']);
 	});
 

@@ -4,7 +4,7 @@ import { RE2JS } from 're2js';
 
 import { makeCorpus } from '../../../bench/chatbot.bench';
 import { analyzePattern, Shortcut } from '../../../core/chatbot/regexAnalysis';
-import { compileTriggerSet } from '../../../core/chatbot/triggerMatcher';
+import { compileTriggerSet, MAX_REGEX_WORK } from '../../../core/chatbot/triggerMatcher';
 import { checkPattern, Trigger } from '../../../core/chatbot/triggers';
 
 const CI = RE2JS.CASE_INSENSITIVE;
@@ -264,6 +264,46 @@ describe('chatbot trigger matcher', () => {
 		expect(matcher.match('a'.repeat(20_000) + '!')).to.deep.equal([]);
 		expect(matcher.first('b' + 'a'.repeat(30))?.id).to.equal('hostile');
 		expect(matcher.first('a'.repeat(20_000))?.id).to.equal('hostile');
+	});
+
+	describe('the cost cap on patterns the prefilter cannot narrow', () => {
+		/** 1,000 patterns without literal text: the prefilter can rule none of them out. */
+		const unnarrowable = (n: number, last?: string): Trigger[] =>
+			Array.from({ length: n }, (_, i) => ({
+				id: `u${i}`,
+				pattern: i === n - 1 && last ? last : `(\\w\\W){${(i % 7) + 2}}\\s{${(i % 5) + 3}}`,
+				responses: ['r'],
+				enabled: true,
+			}));
+		const text5k = ('lorem ipsum dolor sit amet ' + 'x'.repeat(20) + ' ').repeat(110).slice(0, 5000);
+
+		it('spends at most the budget on a 5 kB message against 1,000 of them, in set order', () => {
+			const m = compileTriggerSet(unnarrowable(1000, '\\w+\\s+\\w+'));
+			expect(m.stats.unfiltered).to.equal(1000);
+			const all = m.match(text5k);
+			const work = m.lastRun;
+			expect(work.units).to.be.at.most(MAX_REGEX_WORK);
+			expect(work.evaluated + work.skipped).to.equal(1000);
+			expect(work.evaluated).to.be.greaterThan(0).and.lessThan(1000);
+			// The last trigger would match, but the budget ran out before it.
+			expect(all).to.deep.equal([]);
+			expect(m.first(text5k)).to.equal(undefined);
+			expect(m.lastRun.skipped).to.be.greaterThan(0);
+		});
+
+		it('runs every pattern on an ordinary message', () => {
+			const m = compileTriggerSet(unnarrowable(1000, '\\w+\\s+\\w+'));
+			expect(m.first('hello there')?.id).to.equal('u999');
+			expect(m.lastRun).to.deep.include({ evaluated: 1000, skipped: 0 });
+			expect(m.match('hello there').map((t) => t.id)).to.deep.equal(['u999']);
+		});
+
+		it('takes a smaller budget, and never leaves out literal shortcuts', () => {
+			const set: Trigger[] = [...unnarrowable(3), { id: 'lit', pattern: '\\bdeploy\\b', responses: ['r'], enabled: true }];
+			const m = compileTriggerSet(set, { maxWork: 1 });
+			expect(m.match('please deploy now').map((t) => t.id)).to.deep.equal(['lit']);
+			expect(m.lastRun).to.deep.include({ evaluated: 0, skipped: 3, units: 0 });
+		});
 	});
 
 	it('answers with the first trigger in set order', () => {

@@ -12,6 +12,7 @@ import {
 	MAX_TRIGGERS,
 	parseResponsesText,
 	pickReply,
+	defuseMassMentions,
 	renderReply,
 	Trigger,
 	TriggerErrorCode,
@@ -148,6 +149,26 @@ describe('chatbot triggers', () => {
 
 		it('defuses mentions in display names', () => {
 			expect(renderReply('Hi {name}', { username: 'mallory', name: '@all' })).to.equal('Hi @\u200ball');
+		});
+
+		it('defuses mass mentions written in a reply, in any case, and keeps mentions of people', () => {
+			expect(renderReply('Hey @all, @HERE and @Everyone: ping @{username}', sender)).to.equal(
+				'Hey @\u200ball, @\u200bHERE and @\u200bEveryone: ping @jane.doe',
+			);
+			expect(renderReply('@all.', sender)).to.equal('@\u200ball.');
+			expect(renderReply('@allison @here_team @alligator', sender)).to.equal('@allison @here_team @alligator');
+			expect(defuseMassMentions('mail me: all@example.org')).to.equal('mail me: all@example.org');
+			fc.assert(
+				fc.property(
+					fc.string({ maxLength: 40 }),
+					fc.constantFrom('all', 'here', 'everyone', 'ALL', 'Here'),
+					fc.string({ maxLength: 5 }),
+					(a, m, b) => {
+						const out = renderReply(`${a} @${m} ${b}`, sender);
+						return !/(^|[\s>_*])@(all|here|everyone)(?![0-9A-Za-z_-])/i.test(out);
+					},
+				),
+			);
 		});
 
 		it('picks with the random source, clamped', () => {

@@ -390,6 +390,62 @@ describe('sync planner', () => {
 			const p = one(person('ann', { active: false, lastName: 'New' }), account('ann'));
 			expect(brief(p)).to.deep.equal(['deactivateUser ann inactive', 'deleteRoom g no-active-members']);
 		});
+
+		it("makes the e-mail's verified flag follow emailVerified, with the address or alone", () => {
+			const changed = one(person('ann', { email: 'ann@new.org', emailVerified: true }), account('ann'));
+			expect(changed.ops).to.deep.include({ ...changed.ops[0], email: 'ann@new.org', emailVerified: true });
+			const unverified = one(person('ann', { email: 'ann@new.org' }), account('ann'));
+			expect(unverified.ops[0]).to.deep.include({ kind: 'updateProfile', email: 'ann@new.org', emailVerified: false });
+			// The flag alone, once the app knows what it set.
+			const flag = one(person('ann', { emailVerified: true }), account('ann', { emailVerified: false }));
+			expect(flag.ops).to.have.length(1);
+			expect(flag.ops[0]).to.deep.include({ kind: 'updateProfile', emailVerified: true });
+			expect(flag.ops[0]).to.not.have.property('email');
+			expect(one(person('ann', { emailVerified: true }), account('ann', { emailVerified: true })).ops).to.deep.equal([]);
+			// Unknown (never set by the app): left alone until the address changes.
+			expect(one(person('ann', { emailVerified: true }), account('ann')).ops).to.deep.equal([]);
+			expect(
+				one(person('ann', { emailVerified: true }), account('ann', { emailVerified: false }), { email: false }).ops,
+			).to.deep.equal([]);
+		});
+	});
+
+	describe('linked accounts (existed before, the app did not create them)', () => {
+		const g = { g: { name: 'G', members: [{ externalId: 'ann' }] } };
+		const linked = (extra: Partial<ActualPerson> = {}) => account('ann', { linked: true, ...extra });
+		const withRoom = (a: ActualPerson) =>
+			actualState({ people: people(['ann', a]), rooms: rooms(['g', room('R1', 'g', a.active ? [a.userId] : [])]) });
+
+		it('never changes their password, e-mail address, its verified flag or active state', () => {
+			const d = desiredState({
+				people: [person('ann', { email: 'ann@new.org', emailVerified: true, lastName: 'Smith' })],
+				groups: g,
+			});
+			const p = run(d, withRoom(linked({ passwordStale: true, emailVerified: false })), { resyncPasswords: true });
+			expect(brief(p)).to.deep.equal(['updateProfile ann {"name":"Ann Smith"}']);
+			expect(p.ops[0]).to.not.have.property('email');
+			expect(p.ops[0]).to.not.have.property('emailVerified');
+			// Excluded, inactive or without groups: out of the rooms and roles, but never deactivated.
+			for (const extra of [{ excluded: ['ann'] }, { people: [person('ann', { active: false })] }, { groups: {} }]) {
+				const q = run(desiredState({ people: [person('ann')], groups: g, ...extra }), withRoom(linked()));
+				expect(q.ops.map((op) => op.kind)).to.not.include.members(['deactivateUser', 'reactivateUser']);
+			}
+			// Deactivated by someone else: never reactivated.
+			expect(
+				run(desiredState({ people: [person('ann')], groups: g }), withRoom(linked({ active: false }))).ops.map((o) => o.kind),
+			).to.not.include('reactivateUser');
+		});
+
+		it('keeps them in the rooms and roles of their person', () => {
+			const actual = actualState({
+				people: people(['ann', linked()]),
+				rooms: rooms(['g', room('R1', 'g', [])]),
+				serverRoles: new Set(['staff']),
+				roleHolders: new Map([['staff', []]]),
+			});
+			const p = run(desiredState({ people: [person('ann')], groups: g, roles: { staff: ['ann'] } }), actual);
+			expect(brief(p)).to.deep.equal(['addMember g ann', 'addRole staff ann']);
+		});
 	});
 
 	describe('roles', () => {

@@ -333,7 +333,7 @@ describe('sync planner properties', () => {
 		);
 	});
 
-	it('the safety valve: a limit of 1 halts only an empty desired state, a limit of 0 halts any removal', () => {
+	it('the safety valve: a limit of 1 halts only an empty desired state, a limit of 0 halts any removal or role grant', () => {
 		fc.assert(
 			fc.property(scenarioArb, (s) => {
 				const p = planOf(s);
@@ -343,7 +343,7 @@ describe('sync planner properties', () => {
 				const c = countOps(p.ops);
 				const v = checkSafety(p, s.actual, { safetyLimit: 0 });
 				const removesMembers = c.removeMember > 0 || v.figures.membershipsRemoved > 0;
-				const removes = removesMembers || c.removeRole + c.deactivateUser + c.deleteRoom + c.releaseRoom > 0;
+				const removes = removesMembers || c.removeRole + c.deactivateUser + c.deleteRoom + c.releaseRoom + c.addRole > 0;
 				expect(v.safe).to.equal(!empty && !removes && f.unknownMemberships === 0);
 				expect(v.figures.membershipsRemoved).to.be.at.least(c.removeMember);
 			}),

@@ -32,7 +32,11 @@ describe('sync run support: the safety gate', () => {
 		const p = planOf(keep);
 		const verdict = checkSafety(p, actual, { safetyLimit: 0.2 });
 		const d = gate({ verdict, fingerprint: planFingerprint(p.ops), approval: null, confirmed: null });
-		expect(d).to.deep.equal({ proceed: true, basis: 'safe', approval: { memberships: 0, roleAssignments: 0, accounts: 0, rooms: 0 } });
+		expect(d).to.deep.equal({
+			proceed: true,
+			basis: 'safe',
+			approval: { memberships: 0, roleAssignments: 0, accounts: 0, rooms: 0, roleGrants: 0 },
+		});
 	});
 
 	it('halts an unsafe plan unless that exact plan was confirmed', () => {

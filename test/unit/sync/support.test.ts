@@ -244,4 +244,26 @@ describe('sync safety valve', () => {
 		const v = checkSafety(planFor(actual, ['a', 'b']), actual, { safetyLimit: 0 });
 		expect(v.safe).to.equal(true);
 	});
+
+	it('counts role grants: a run that puts more accounts than the limit into a role halts', () => {
+		const { actual, members } = org(10);
+		const a = { ...actual, serverRoles: new Set(['staff']), roleHolders: new Map([['staff', []]]) };
+		const grant = (holders: string[]) => {
+			const p = plan(
+				desiredState({
+					people: members.map((id) => person(id)),
+					groups: { g: { name: 'G', members: members.map((externalId) => ({ externalId })) } },
+					roles: { staff: holders },
+				}),
+				a,
+				settingsFor(a),
+			);
+			return checkSafety(p, a, { safetyLimit: 0.2 });
+		};
+		expect(grant(members.slice(0, 2)).safe).to.equal(true);
+		const v = grant(members.slice(0, 3));
+		expect(v.safe).to.equal(false);
+		expect(v.figures).to.include({ roleAssignmentsAdded: 3, accountsGranted: 3, accountsInScope: 10 });
+		expect(v.reasons).to.deep.equal(['the run would grant 3 of 10 accounts a role (30.0 %), more than the limit of 20.0 %']);
+	});
 });
