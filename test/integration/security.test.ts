@@ -515,6 +515,7 @@ describe('security rules: login by stored credential', function () {
 	});
 
 	it('treats totp-required as a failure, not a reason to reset the password', async () => {
+		h.expectErrors(/login-failed for cred-2 .*totp-required/);
 		const p = person('cred-2', 'Toto', 'Twofactor', 'toto@example.org');
 		const first = await sso(p);
 		expect(first.status).to.equal(200);
@@ -535,6 +536,7 @@ describe('security rules: login by stored credential', function () {
 	});
 
 	it('never resets the password of a linked account to log it in', async () => {
+		h.expectErrors(/login-failed for cred-3 .*did not create this account/);
 		const vera = await adminCreates(h, 'vera.cred', 'Vera Cred', 'vera.cred@example.org');
 		await h.sandbox.configureApp({ accounts_link_existing: true });
 		try {

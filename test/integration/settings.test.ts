@@ -220,7 +220,7 @@ describe('settings: the credential secret, empty and rotated', function () {
 		expect(created.status).to.equal(200);
 		const stored = () => record<{ credential?: string }>(h, 'people', 'cred-1')?.credential;
 		const first = stored();
-		expect(first, 'a credential is kept, encrypted').to.match(/^v1\./);
+		expect(first, 'a credential is kept, encrypted').to.match(/^v\d+\./);
 		// The server stops allowing users.createToken: the app logs in with the credential it keeps.
 		h.world.env.delete('CREATE_TOKENS_FOR_USERS_SECRET');
 		try {
@@ -242,7 +242,9 @@ describe('settings: the credential secret, empty and rotated', function () {
 				authToken: withB.body.loginToken,
 			});
 			expect(me.body._id).to.equal(created.body.userId);
-			expect(stored()).to.match(/^v1\./).and.not.equal(first);
+			expect(stored())
+				.to.match(/^v\d+\./)
+				.and.not.equal(first);
 			before = count();
 			expect((await h.app('POST', 'sso/token', person('cred-1'))).status).to.equal(200);
 			expect(count().update - before.update, 'the new credential works').to.equal(0);
@@ -351,7 +353,7 @@ describe('settings: e-mail sync, deactivation, room deletion and password resync
 		try {
 			await h.app('POST', 'sync');
 			expect(calls(h, 'users.update') - updates, 'one new password').to.equal(1);
-			expect(record<{ credential?: string }>(h, 'people', 'pw-1')?.credential).to.match(/^v1\./);
+			expect(record<{ credential?: string }>(h, 'people', 'pw-1')?.credential).to.match(/^v\d+\./);
 			await h.app('POST', 'sync');
 			expect(calls(h, 'users.update') - updates, 'not again once it is stored').to.equal(1);
 		} finally {

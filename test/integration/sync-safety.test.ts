@@ -228,6 +228,11 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 		});
 
 		it('shows an error code in status, never the upstream text, and refuses a feed that names a role it may not assign', async () => {
+			h.expectErrors(
+				/sync-feed-failed .*feed-http-500/,
+				/sync-feed-failed .*feed-invalid-snapshot/,
+				/sync-feed-failed .*feed-role-not-assignable/,
+			);
 			const before = picture(h);
 			const cases: Array<[{ status: number; body: string }, string]> = [
 				[{ status: 500, body: '{"error":"db password hunter2 rejected"}' }, 'feed-http-500'],
