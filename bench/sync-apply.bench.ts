@@ -73,7 +73,11 @@ export const benchmarks: Benchmark[] = [
 		async run({ smoke }) {
 			const size = sizes(smoke);
 			const { GROUPS, PEOPLE, MEMBERS } = size;
-			const h = await Harness.start({ settings: { api_max_body_kb: 10240 } });
+			// A first sync grants a role to a third of the people: the safety valve would hold it for a confirmation
+			// (tested in test/integration/sync-safety.test.ts); here the apply is measured.
+			const h = await Harness.start({
+				settings: { api_max_body_kb: 10240, sync_assignable_roles: 'Helpers', sync_safety_limit_percent: 100 },
+			});
 			try {
 				h.world.createRole('Helpers');
 				const body = org(size);
