@@ -40,7 +40,7 @@ const NODE_GLOBALS = Object.fromEntries(
 );
 
 export default defineConfig(
-	globalIgnores(['node_modules/', 'dist/', '.build/', '.sandbox/', 'coverage/', 'sandbox/deno-shims/']),
+	globalIgnores(['node_modules/', 'dist/', '.build/', '.sandbox/', 'coverage/', 'sandbox/engines/deno-shims/']),
 
 	js.configs.recommended,
 

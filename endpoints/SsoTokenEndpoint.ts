@@ -1,12 +1,16 @@
 import { AccountService, PersonInput } from '../adapters/accounts/AccountService';
 import { accountFacts } from '../adapters/accounts/guards';
 import { siteUrl } from '../adapters/config';
+import { fingerprint } from '../adapters/crypto';
 import { CooldownRepository } from '../adapters/persistence/CooldownRepository';
 import { LogRepository } from '../adapters/persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../adapters/persistence/PeopleRepository';
 import { RestError } from '../adapters/rocketchat/RestClient';
 import { restClientFor } from '../adapters/rocketchat/clientFor';
 import { decideToken, TokenRefusal } from '../core/security/accounts';
+import { DesiredStore } from '../adapters/sync/desiredStore';
+import { canonicalJson } from '../adapters/sync/util';
+import { DesiredPerson } from '../core/sync/types';
 import { decideSso } from '../core/sso';
 import { scheduleAccountPhotos } from '../processors/AccountPhotosProcessor';
 import { EndpointSpec, Reply, RequestContext } from './frontDoor';
@@ -30,7 +34,10 @@ export function ssoTokenSpec(): EndpointSpec {
 			{
 				method: 'post',
 				id: 'createLoginToken',
-				summary: 'Ensure the person has a Rocket.Chat account and return a login token for it.',
+				summary:
+					'Ensure the person has a Rocket.Chat account and return a login token for it. Calls for the same person at the same ' +
+					'time, on any server instance, end on the same account. A person who signed on is known to the sync (groups may name ' +
+					'them) with the profile sent here, unless `PUT people`, a snapshot or the feed describes them.',
 				body: person,
 				responses: {
 					200: { description: 'A login token, and a link that logs the person in.', schema: ssoToken },
@@ -97,6 +104,7 @@ async function handleSso(ctx: RequestContext<PersonInput>): Promise<Reply> {
 	} else {
 		account = record as PersonRecord;
 	}
+	account = await knownToSync(ctx, accounts, account, signedOnProfile(p));
 
 	const refusal = await tokenRefusal(ctx, account);
 	if (refusal === 'not-linkable') return accountExists;
@@ -182,4 +190,36 @@ async function logConfigError(ctx: RequestContext<PersonInput>, externalId: stri
 	const entry = await new LogRepository().add(ctx.persis, { level: 'error', event: 'rest-not-configured', externalId, message });
 	ctx.app.getLogger().error(`sso/token for ${externalId} [${entry.reference}]: ${entry.message}`);
 	return entry.reference;
+}
+
+/**
+ * A person who signed on is known to the sync with the profile sent (groups may name them), unless a push
+ * describes them. Known people signing on with the same profile again cost nothing here: their record
+ * keeps the fingerprint of the profile last found known.
+ */
+async function knownToSync(
+	ctx: RequestContext<PersonInput>,
+	accounts: AccountService,
+	account: PersonRecord,
+	profile: DesiredPerson,
+): Promise<PersonRecord> {
+	const known = fingerprint(canonicalJson(profile));
+	if (account.knownProfile === known) return account;
+	const desired = new DesiredStore(ctx.read.getPersistenceReader(), ctx.persis);
+	await desired.recordSignOn(profile, await desired.getPerson(profile.externalId));
+	const updated = { ...account, knownProfile: known };
+	await accounts.saveRecord(updated, account);
+	return updated;
+}
+
+/** The profile a sign-on carries, as the sync's desired person (only the fields sent). */
+function signedOnProfile(p: PersonInput): DesiredPerson {
+	return {
+		externalId: p.externalId,
+		firstName: p.firstName,
+		lastName: p.lastName,
+		email: p.email,
+		...(p.nickName ? { nickName: p.nickName } : {}),
+		...(p.photoUrl ? { photoUrl: p.photoUrl } : {}),
+	};
 }

@@ -11,7 +11,7 @@ import {
 	group,
 	GROUP_KEY_PATTERN,
 	JsonSchema,
-	person,
+	personAtPath,
 	ROLE_NAME_PATTERN,
 	roleMembers,
 	snapshot,
@@ -87,7 +87,8 @@ const syncReply: JsonSchema = {
 	},
 };
 
-interface PersonBody extends DesiredPerson {
+interface PersonBody extends Omit<DesiredPerson, 'externalId'> {
+	externalId?: string;
 	photoUrl?: string;
 }
 
@@ -173,8 +174,10 @@ export function syncSpecs(): EndpointSpec[] {
 				{
 					method: 'put',
 					id: 'putPerson',
-					summary: "Set a person's profile (names, e-mail, photo, active). The body's `externalId` must equal the path's.",
-					body: person,
+					summary:
+						"Set a person's profile (names, e-mail, photo, active). The path names the person: the body may leave " +
+						'`externalId` out, and if it carries one, it must equal the path (else 400).',
+					body: personAtPath,
 					responses: {
 						202: {
 							description: 'Stored.',
@@ -279,10 +282,10 @@ async function putRole(ctx: RequestContext<{ members: string[] }>): Promise<Repl
 
 async function putPerson(ctx: RequestContext<PersonBody>): Promise<Reply> {
 	const externalId = ctx.param as string;
-	if (ctx.body.externalId !== externalId)
+	if (ctx.body.externalId !== undefined && ctx.body.externalId !== externalId)
 		return errors.invalid([{ field: 'externalId', message: 'must equal the externalId in the path' }]);
 	const reader = ctx.read.getPersistenceReader();
-	await new DesiredStore(reader, ctx.persis).putPerson(ctx.body);
+	await new DesiredStore(reader, ctx.persis).putPerson({ ...ctx.body, externalId });
 	await requestRunAfterPush(reader, ctx.modify, ctx.persis);
 	return { status: 202, body: { externalId } };
 }

@@ -31,6 +31,16 @@ export const person: JsonSchema = {
 	},
 };
 
+/** The body of `PUT people/{externalId}`: a Person whose `externalId` may be left out (the path names the person). */
+export const personAtPath: JsonSchema = {
+	...person,
+	required: ['firstName', 'lastName', 'email'],
+	properties: {
+		...(person.properties as Record<string, JsonSchema>),
+		externalId: { ...externalId, description: 'Optional: the path names the person. When present it must equal the path.' },
+	},
+};
+
 export const groupMember: JsonSchema = {
 	type: 'object',
 	additionalProperties: false,

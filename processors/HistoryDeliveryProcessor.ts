@@ -3,6 +3,7 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 
 import { loadConfig } from '../adapters/config';
+import { Lease, takeLease } from '../adapters/lease';
 import { DELIVERY_TIMEOUT_MS, HistoryClient } from '../adapters/history/HistoryClient';
 import { peopleDirectory } from '../adapters/history/lookups';
 import { readOutboxWindow } from '../adapters/history/outboxWindow';
@@ -10,7 +11,6 @@ import { DeadLetterRepository } from '../adapters/persistence/DeadLetterReposito
 import { DeliveryStateRepository } from '../adapters/persistence/DeliveryStateRepository';
 import { OutboxRepository } from '../adapters/persistence/OutboxRepository';
 import { afterFailure } from '../core/history/backoff';
-import { holdsLease, LEASE_MS, mayTakeLease } from '../core/lease';
 import {
 	advanceCursor,
 	collectableBuckets,
@@ -30,6 +30,8 @@ export const HISTORY_DELIVERY_JOB = 'history-delivery';
 export const MAX_BATCHES_PER_RUN = 50;
 /** A run starts no batch that could end after this (the engine cuts calls at 30 s). */
 export const RUN_BUDGET_MS = 20_000;
+/** The delivery lease's length: longer than a run can take. */
+const LEASE_MS = 45_000;
 /** Most buckets (minutes) a run reads. */
 const MAX_BUCKETS_PER_RUN = 240;
 
@@ -52,7 +54,7 @@ export interface DeliveryReport {
  * after an exponential backoff with jitter, and a batch that used up its attempts is set aside as a
  * dead letter. A run sends at most 50 batches and starts none that could end after 20 s.
  *
- * Two instances: a best-effort lease lets one deliver at a time; if both run anyway, each
+ * Two instances: the lease (core/lease.ts) lets one deliver at a time; if both run anyway, each
  * acknowledges only what it sent and removes nothing that is not done, so the worst case is a
  * batch delivered twice (the receiver de-duplicates).
  */
@@ -82,7 +84,6 @@ export class HistoryDelivery {
 	private readonly dead = new DeadLetterRepository();
 	/** externalId by user id, looked up once per person and run. */
 	private readonly people = new Map<string, string | undefined>();
-	private readonly owner = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 12)}`;
 
 	constructor(
 		private readonly read: IRead,
@@ -104,12 +105,13 @@ export class HistoryDelivery {
 		const { url, batchSize, maxAttempts } = config.history;
 		const key = config.api.outboundKey;
 		if (!url || !key) return report;
-		if (!(await this.takeLease())) return { ...report, outcome: 'busy' };
+		const lease = await this.takeLease();
+		if (!lease) return { ...report, outcome: 'busy' };
 		report.outcome = 'ran';
 		try {
 			await this.deliver(new HistoryClient(this.http, url, key), batchSize, maxAttempts, report);
 		} finally {
-			await this.releaseLease();
+			await lease.release();
 		}
 		return report;
 	}
@@ -239,15 +241,8 @@ export class HistoryDelivery {
 		if (next !== cursor || !cursorStored) await this.state.setCursor(this.persis, next);
 	}
 
-	private async takeLease(): Promise<boolean> {
-		const reader = this.read.getPersistenceReader();
-		if (!mayTakeLease(await this.state.leases(reader), this.owner, Date.now())) return false;
-		await this.state.setLease(this.persis, { owner: this.owner, until: Date.now() + LEASE_MS });
-		return holdsLease(await this.state.leases(reader), this.owner, Date.now());
-	}
-
-	private async releaseLease(): Promise<void> {
-		const leases = await this.state.leases(this.read.getPersistenceReader());
-		if (holdsLease(leases, this.owner, Date.now())) await this.state.removeLease(this.persis);
+	/** The delivery lease; a run is bounded well inside it (RUN_BUDGET_MS, the engine's 30 s). */
+	private takeLease(): Promise<Lease | undefined> {
+		return takeLease(this.read.getPersistenceReader(), this.persis, 'history-delivery', { ttlMs: LEASE_MS, waitMs: 0 });
 	}
 }

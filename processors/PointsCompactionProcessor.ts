@@ -2,7 +2,7 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 
-import { JobLeaseRepository } from '../adapters/persistence/JobLeaseRepository';
+import { takeLease } from '../adapters/lease';
 import { PointsLedgerRepository } from '../adapters/persistence/PointsLedgerRepository';
 import { AwardRecord, planCompaction, PointsSnapshot } from '../core/chatbot/ledger';
 
@@ -21,8 +21,8 @@ const LEASE_MS = 10 * 60 * 1000;
  * deletions; stopping anywhere in between is safe.
  *
  * Double runs: the scheduler runs a job once per cluster in principle, but double runs happen, and the core's
- * invariants assume one compaction at a time. A run goes ahead only with the job's lease (JobLeaseRepository: at most
- * one holder; both runs may step back, then the next hour's run does the work). Besides, a run reads the records first
+ * invariants assume one compaction at a time. A run goes ahead only with the job's lease (core/lease.ts: one holder at
+ * a time while clocks and run times stay within its bounds; if both step back, the next hour's run does the work). Besides, a run reads the records first
  * and the snapshots second, so whatever an earlier run deleted is covered by a snapshot it sees, and the clock is
  * rounded so that two runs reading the same data plan the same thing.
  *
@@ -35,7 +35,7 @@ export class PointsCompactionProcessor implements IProcessor {
 	constructor(private readonly app: IApp) {}
 
 	public async processor(jobContext: IJobContext, read: IRead, _modify: IModify, _http: IHttp, persis: IPersistence): Promise<void> {
-		const lease = await new JobLeaseRepository().tryAcquire(read.getPersistenceReader(), persis, POINTS_COMPACTION_JOB, LEASE_MS);
+		const lease = await takeLease(read.getPersistenceReader(), persis, 'points-compaction', { ttlMs: LEASE_MS, waitMs: 0 });
 		if (!lease) {
 			this.app.getLogger().info('points compaction: another run holds the lease; skipped');
 			return;

@@ -1,8 +1,9 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
+import type { Adversary } from './adversary';
 import type { EngineApi } from './engine/host';
-import { methodsOf, Remote, remote, Rpc } from './rpc';
+import { delayed, methodsOf, Remote, remote, Rpc } from './rpc';
 import type { WorldService } from './world/service';
 
 const ROOT = resolve(__dirname, '..');
@@ -39,8 +40,21 @@ export class EngineInstance {
 	}
 }
 
-/** Starts engine instance number `index`, serving the world's calls from it over IPC. */
-export function startInstance(service: WorldService, index: number): Promise<EngineInstance> {
+/**
+ * World calls that set an instance up (app storage, sources, logs, registrations): never delayed in
+ * adversarial mode, which is about the app's work, not about installing it.
+ */
+const SET_UP_CALLS =
+	/^world\.(storage|source|log|registerApi|unregisterApis|registerCommand|unregisterCommand|setCommandEnabled|commandExists|setAppStatus|recordPermissionError|recordOutbound|federationKeys|sentEmail)/;
+
+/** App persistence writes: in adversarial mode some of them land late. */
+const WRITES = /^world\.persistence(Create|Update|Remove)/;
+
+/**
+ * Starts engine instance number `index`, serving the world's calls from it over IPC. With an adversary,
+ * every other world call of the instance waits a random time before it runs and before its answer.
+ */
+export function startInstance(service: WorldService, index: number, adversary?: Adversary): Promise<EngineInstance> {
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
@@ -60,7 +74,15 @@ export function startInstance(service: WorldService, index: number): Promise<Eng
 			if (child.connected) child.send(msg);
 			else throw new Error('engine instance is not connected');
 		},
-		methodsOf(service, 'world.'),
+		adversary
+			? delayed(
+					methodsOf(service, 'world.'),
+					adversary,
+					(method) => !SET_UP_CALLS.test(method),
+					index,
+					(method) => WRITES.test(method),
+				)
+			: methodsOf(service, 'world.'),
 	);
 	const instance = new EngineInstance(index, child, rpc, remote<EngineApi>(rpc, 'engine.'));
 	return new Promise((resolvePromise, reject) => {

@@ -1,7 +1,11 @@
 /**
  * `npm start`: a local Rocket.Chat stand-in with the packaged app installed and configured.
- * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD, INTEGRATION_API_KEY, INSTANCES (1 or 2).
+ * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD, INTEGRATION_API_KEY, INSTANCES (1 to 3),
+ * ENGINE (the Apps-Engine version to host; sandbox/engines/engines.json lists them),
+ * SANDBOX_ADVERSARIAL=1 (random delays and reordering of the instances' calls; seed from SANDBOX_SEED).
  */
+import { adversarialFromEnv, seedFromEnv } from './adversary';
+import { hostedVersions, pinnedVersion } from './engines/engines.mjs';
 import { Sandbox } from './sandbox';
 
 async function main(): Promise<void> {
@@ -12,6 +16,7 @@ async function main(): Promise<void> {
 		adminUsername: process.env.ADMIN_USERNAME,
 		adminPassword: process.env.ADMIN_PASSWORD,
 		apiKey: process.env.INTEGRATION_API_KEY,
+		adversarial: adversarialFromEnv(false) ? seedFromEnv() : false,
 	});
 	let stopping = false;
 	const stop = async (code: number) => {
@@ -35,8 +40,10 @@ async function main(): Promise<void> {
 	const base = `${info.url}/api/apps/public/${info.appId}`;
 	const lines = [
 		'',
-		`Rocket.Chat sandbox ready in ${Date.now() - t0} ms (${sandbox.instances.length} engine instance(s), app ${await sandbox.appStatus()})`,
+		`Rocket.Chat sandbox ready in ${Date.now() - t0} ms (Apps-Engine ${sandbox.engineVersion}, ${sandbox.instances.length} engine instance(s), app ${await sandbox.appStatus()})`,
+		...(sandbox.adversary ? [`Adversarial scheduling on, SANDBOX_SEED=${sandbox.adversary.seed}`] : []),
 		'',
+		`  Apps-Engine     ${sandbox.engineVersion}   (ENGINE=${hostedVersions().join('|')}; default ${pinnedVersion()})`,
 		`  Server          ${info.url}`,
 		`  REST API        ${info.url}/api/v1`,
 		`  App endpoints   ${base}/...`,

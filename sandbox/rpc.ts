@@ -150,3 +150,22 @@ export function methodsOf(target: object, prefix = ''): (method: string) => Hand
 		return undefined;
 	};
 }
+
+/**
+ * Wraps a handler resolver so the calls `when` selects run between two pauses of `adversary` (for
+ * `instance`); `isWrite` tells the writes apart (some of them land late).
+ */
+export function delayed(
+	resolve: (method: string) => Handler | undefined,
+	adversary: { around<T>(fn: () => T | Promise<T>, instance?: number, write?: boolean): Promise<T> },
+	when: (method: string) => boolean,
+	instance?: number,
+	isWrite: (method: string) => boolean = () => false,
+): (method: string) => Handler | undefined {
+	return (method: string) => {
+		const handler = resolve(method);
+		if (!handler || !when(method)) return handler;
+		return (...args: unknown[]) =>
+			adversary.around(() => (handler as (...a: unknown[]) => unknown)(...args), instance, isWrite(method));
+	};
+}

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+import { Adversary, AdversaryOptions, seedFromEnv } from './adversary';
 import { EngineInstance, startInstance } from './cluster';
 import { lowerHeaders, matchPath, parseBody, readBody, RestError, RestRequest, RestResponse, send } from './http';
 import { appsRoutes } from './rest/apps';
@@ -28,7 +29,19 @@ export interface SandboxOptions {
 	install?: boolean;
 	/** Extra app settings applied after install. */
 	settings?: Record<string, unknown>;
+	/** The Rocket.Chat version the server reports (`/api/info`); some answers differ from 8.0 on. */
+	serverVersion?: string;
+	/** A Community workspace (no license): Rocket.Chat refuses to update private apps uploaded there. */
+	community?: boolean;
+	/**
+	 * Adversarial scheduling (./adversary.ts): random delays and reordering of the calls the instances
+	 * make to the shared world and of the app's REST calls. `true` draws a seed; a number is the seed.
+	 */
+	adversarial?: boolean | number | AdversaryOptions;
 }
+
+/** The Rocket.Chat version the sandbox reports unless told otherwise. */
+export const DEFAULT_SERVER_VERSION = '7.10.0';
 
 export interface SandboxInfo {
 	url: string;
@@ -57,9 +70,13 @@ export type Route = {
  */
 export class Sandbox {
 	readonly world = new World();
-	readonly service = new WorldService(this.world);
+	readonly service: WorldService;
 	readonly instances: EngineInstance[] = [];
+	/** Set in adversarial mode. */
+	readonly adversary?: Adversary;
 	appId?: string;
+	/** The Apps-Engine version the instances run (ENGINE, or the pinned one); set by `start()`. */
+	engineVersion = '';
 	private server?: Server;
 	private rr = 0;
 	private readonly routes: Route[];
@@ -69,6 +86,20 @@ export class Sandbox {
 
 	constructor(readonly options: SandboxOptions = {}) {
 		this.routes = [...v1Routes(), ...appsRoutes()];
+		const a = options.adversarial;
+		if (a !== undefined && a !== false) {
+			this.adversary = new Adversary(typeof a === 'object' ? a : { seed: typeof a === 'number' ? a : seedFromEnv() });
+		}
+		this.service = new WorldService(this.world, this.adversary);
+	}
+
+	get serverVersion(): string {
+		return this.options.serverVersion ?? DEFAULT_SERVER_VERSION;
+	}
+
+	/** Whether error bodies are those of Rocket.Chat before 8.0, which made them terser (its `applyBreakingChanges`). */
+	get answersAsBefore8(): boolean {
+		return Number(this.serverVersion.split('.')[0]) < 8;
 	}
 
 	get url(): string {
@@ -95,8 +126,9 @@ export class Sandbox {
 		this.world.serverSettings.set('Site_Url', this.url);
 
 		const count = Math.max(1, o.instances ?? 1);
-		const started = await Promise.all(Array.from({ length: count }, (_, i) => startInstance(this.service, i + 1)));
+		const started = await Promise.all(Array.from({ length: count }, (_, i) => startInstance(this.service, i + 1, this.adversary)));
 		this.instances.push(...started);
+		this.engineVersion = await this.primary().engine.engineVersion();
 
 		const apiKey = o.apiKey ?? 'sandbox-api-key-0123456789abcdef';
 		this.info = { url: this.url, admin: { userId: admin._id, username, password, authToken }, apiKey };
@@ -132,10 +164,18 @@ export class Sandbox {
 
 	// ------------------------------------------------------------ app lifecycle
 
-	/** Installs on the first instance (as the server receiving the upload), then loads on the others. */
-	async installApp(zip: Buffer, installerId: string, permissions?: Array<{ name: string }>): Promise<string> {
+	/**
+	 * Installs on the first instance (as the server receiving the upload), then loads on the others.
+	 * Throws when the app did not end up enabled, unless `requireEnabled` is false (an upload).
+	 */
+	async installApp(
+		zip: Buffer,
+		installerId: string,
+		permissions?: Array<{ name: string }>,
+		{ requireEnabled = true }: { requireEnabled?: boolean } = {},
+	): Promise<string> {
 		const { appId, status } = await this.primary().engine.install(zip, installerId, permissions);
-		if (!status.includes('enabled')) throw new Error(`app installed but not enabled: ${status}`);
+		if (requireEnabled && !status.includes('enabled')) throw new Error(`app installed but not enabled: ${status}`);
 		await Promise.all(this.instances.slice(1).map((i) => i.engine.reload(appId)));
 		return appId;
 	}
@@ -283,21 +323,35 @@ export class Sandbox {
 			pathMatched = true;
 			if (route.method !== '*' && route.method !== req.method) continue;
 			req.params = params;
-			if (route.path.startsWith('/api/v1/')) this.world.countRestCall(route.path);
-			if (route.auth) {
-				const user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
-				if (!user) throw new RestError(401, { status: 'error', message: 'You must be logged in to do this.' });
-				req.user = user;
-				this.applyRateLimit(route, user);
+			if (route.path.startsWith('/api/v1/')) {
+				this.world.countRestCall(route.path);
+				if (this.adversary) return this.adversary.around(() => this.answer(route, req));
 			}
-			const fault = this.world.takeFault(route.path);
-			if (fault !== undefined) return { status: fault, body: { success: false, error: `Injected failure (HTTP ${fault})` } };
-			const result = await route.handler({ sandbox: this, world: this.world, service: this.service, req });
-			if (isRestResponse(result)) return result;
-			return { status: 200, body: { ...result, success: true } };
+			return this.answer(route, req);
 		}
 		if (pathMatched) return { status: 405, body: { success: false, error: 'Method not allowed' } };
 		return { status: 404, body: { status: 'error', message: 'API endpoint not found' } };
+	}
+
+	private async answer(route: Route, req: RestRequest): Promise<RestResponse> {
+		if (route.auth) {
+			const user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
+			if (!user) {
+				const message = 'You must be logged in to do this.';
+				throw new RestError(401, {
+					success: false,
+					error: message,
+					...(this.answersAsBefore8 ? { status: 'error', message } : {}),
+				});
+			}
+			req.user = user;
+			this.applyRateLimit(route, user);
+		}
+		const fault = this.world.takeFault(route.path);
+		if (fault !== undefined) return { status: fault, body: { success: false, error: `Injected failure (HTTP ${fault})` } };
+		const result = await route.handler({ sandbox: this, world: this.world, service: this.service, req });
+		if (isRestResponse(result)) return result;
+		return { status: 200, body: { ...result, success: true } };
 	}
 
 	private applyRateLimit(route: Route, user: WUser): void {

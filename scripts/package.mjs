@@ -6,9 +6,15 @@
 // 2. Runs the official `rc-apps package` on a staging copy of the app's sources only (tests and
 //    tooling stay out): it validates app.json and permissions, checks the main class, and records
 //    the interfaces the class implements into app.json.
+//    The CLI rewrites app.json's `requiredApiVersion` to the @rocket.chat/apps-engine devDependency
+//    whenever the two differ (a range would silently become the one pinned version): the staging
+//    copy's package.json names the declared range instead, and packaging fails if the CLI's app.json
+//    still differs from the source's.
 // 3. Bundles the app and its npm runtime dependencies into one JavaScript file with esbuild (the
-//    Apps-Engine runtime refuses to `require` any module outside a short allowed list) and writes
-//    the final zip: app.json from step 2, the bundle, i18n files and the icon.
+//    Apps-Engine runtime refuses to `require` any module outside a short allowed list), as ES2017:
+//    Apps-Engine 1.53 parses app code as ES2017 before running it. Checks that it parses so, then
+//    writes the final zip: app.json from step 2, the bundle, i18n files and the icon.
+import { parse } from 'acorn';
 import AdmZip from 'adm-zip';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -42,6 +48,9 @@ const fail = (msg) => {
 export const APP_SOURCES = JSON.parse(readFileSync(join(root, 'scripts', 'app-sources.json'), 'utf8'));
 
 const info = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8'));
+/** The syntax level of the bundle: what the oldest supported engine parses. */
+const ES_VERSION = 2017;
+const ES_TARGET = `es${ES_VERSION}`;
 const mainFile = info.classFile.replace(/\.ts$/, '.js');
 const zipPath = join(root, 'dist', `${info.nameSlug}_${info.version}.zip`);
 const stampPath = `${zipPath}.sources`;
@@ -102,6 +111,10 @@ for (const entry of APP_SOURCES) {
 	if (existsSync(from)) cpSync(from, join(stage, entry), { recursive: true });
 }
 symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
+// The CLI compares app.json's requiredApiVersion with this devDependency and, when they differ, rewrites app.json.
+const stagedPackage = JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8'));
+stagedPackage.devDependencies['@rocket.chat/apps-engine'] = info.requiredApiVersion;
+writeFileSync(join(stage, 'package.json'), JSON.stringify(stagedPackage, null, 2));
 
 log('running rc-apps package');
 const cli = spawnSync(process.execPath, [join(root, 'node_modules/@rocket.chat/apps-cli/bin/run'), 'package', '--force'], {
@@ -115,6 +128,9 @@ if (cli.status !== 0 || !existsSync(cliZip)) {
 }
 const cliEntries = new AdmZip(cliZip);
 const packagedInfo = JSON.parse(cliEntries.readAsText('app.json'));
+if (packagedInfo.requiredApiVersion !== info.requiredApiVersion) {
+	fail(`rc-apps rewrote requiredApiVersion from ${info.requiredApiVersion} to ${packagedInfo.requiredApiVersion}`);
+}
 
 // 3. One bundle with every npm runtime dependency inside.
 log('bundling the app with its runtime dependencies');
@@ -124,7 +140,7 @@ const bundle = await build({
 	write: false,
 	platform: 'node',
 	format: 'cjs',
-	target: 'es2020',
+	target: ES_TARGET,
 	external: ['@rocket.chat/apps-engine/*'],
 	legalComments: 'inline',
 	logLevel: 'silent',
@@ -135,10 +151,19 @@ const bundle = await build({
 	banner: { js: "var __appGlobalThis = typeof globalThis === 'object' && globalThis !== null ? globalThis : Function('return this')();" },
 });
 
+const code = bundle.outputFiles[0].text;
+try {
+	// As the runtime reads it: a module body run inside an async function.
+	parse(code, { ecmaVersion: ES_VERSION, sourceType: 'script', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true });
+} catch (err) {
+	const at = typeof err.pos === 'number' ? `\n  ...${code.slice(Math.max(0, err.pos - 60), err.pos + 60)}...` : '';
+	fail(`the bundle is not ES${ES_VERSION}, which Apps-Engine 1.53 requires: ${err.message}${at}`);
+}
+
 const out = new AdmZip();
 out.addFile('.packagedby', Buffer.from(cliEntries.readAsText('.packagedby')));
 out.addFile('app.json', Buffer.from(JSON.stringify(packagedInfo, null, 4)));
-out.addFile(mainFile, Buffer.from(bundle.outputFiles[0].text));
+out.addFile(mainFile, Buffer.from(code));
 for (const e of cliEntries.getEntries()) {
 	const name = e.entryName;
 	if (name.startsWith('i18n/') || name === info.iconFile) out.addFile(name, e.getData());

@@ -1,10 +1,11 @@
 import { IHttp, ILogger, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
+import { AccountView, CreateOutcome, inUseField, provisionAccount, ProvisionEffect, SaveHow } from '../../core/accounts/provision';
 import { AppConfig } from '../../core/config';
-import { isReservedUsername, parseEmail, taggedEmail, usernameBase, usernameCandidate } from '../../core/identity';
 import { decideLink, LinkDecision } from '../../core/security/accounts';
-import { conflictField, displayNameOf } from '../../core/sso';
+import { displayNameOf } from '../../core/sso';
 import { decryptSecret, encryptSecret, randomPassword } from '../crypto';
+import { AccountIntentRepository } from '../persistence/AccountIntentRepository';
 import { accountFacts, blockedUsernames, changeRefusal } from './guards';
 import { LogRepository } from '../persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../persistence/PeopleRepository';
@@ -48,7 +49,6 @@ interface TokenStrategyState {
 let knownStrategy: { state: TokenStrategyState; readAt: number } | undefined;
 const STRATEGY_MEMORY_MS = 5 * 60 * 1000;
 
-const MAX_CREATE_ATTEMPTS = 8;
 const TOKEN_STRATEGY_RETRY_MS = 60 * 60 * 1000;
 
 /**
@@ -58,6 +58,7 @@ const TOKEN_STRATEGY_RETRY_MS = 60 * 60 * 1000;
  */
 export class AccountService {
 	private readonly people = new PeopleRepository();
+	private readonly intents = new AccountIntentRepository();
 	private readonly log = new LogRepository();
 	private readonly state = new RecordStore<TokenStrategyState>('accounts-state');
 
@@ -82,85 +83,122 @@ export class AccountService {
 	}
 
 	/**
-	 * Creates the person's account. A pre-existing account holding the person's e-mail address is linked
-	 * instead only when the linking rules allow it (core/security/accounts.ts, `decideLink`); otherwise
-	 * the person gets a new account with an e-mail alias.
+	 * Gives the person an account, or finds the one they have: converges with any other call provisioning
+	 * the same person at the same time, on this instance or another (core/accounts/provision.ts). One REST
+	 * call (`users.create`) when nobody races it.
 	 */
 	async provision(person: PersonInput): Promise<ProvisionResult> {
-		const { rest, persis, read } = this.deps;
-		const parsed = parseEmail(person.email);
-		if (!parsed.ok) return this.fail(person.externalId, 'account-create-failed', new Error(`invalid e-mail address (${parsed.error})`));
-		const base = usernameBase(person.firstName, person.lastName);
-		const name = displayNameOf(person.firstName, person.lastName);
-		const blocked = await blockedUsernames(read);
-		let u = 1;
-		let e = 0;
-		for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-			while (isReservedUsername(usernameCandidate(base, u), blocked)) u++;
-			const username = usernameCandidate(base, u);
-			const email = e === 0 ? parsed.email.address : taggedEmail(parsed.email, e)?.address;
-			if (!email) {
-				// A refusal, not a fault: the address belongs to an account the app may not link, and no alias fits.
-				const error = new Error(
-					'the e-mail address belongs to an account that is not linked, and no alias of it fits the length limits',
-				);
-				const entry = await this.log.add(persis, {
-					level: 'warning',
-					event: 'account-exists',
-					externalId: person.externalId,
-					message: error.message,
-				});
-				return { ok: false, reference: entry.reference, error, conflict: 'account-exists' };
-			}
-			const password = randomPassword();
-			try {
-				const user = await rest.createUser({
-					username,
-					name,
-					email,
-					password,
-					verified: person.emailVerified === true,
-					joinDefaultChannels: false,
-					sendWelcomeEmail: false,
-					...(person.nickName ? { nickname: person.nickName } : {}),
-				});
-				const record = this.newRecord(person, user._id, username, email, true, password);
-				record.emailVerified = person.emailVerified === true;
-				await this.people.save(persis, read.getPersistenceReader(), record);
-				await this.log.add(persis, {
-					level: 'info',
-					event: 'account-created',
-					externalId: person.externalId,
-					userId: user._id,
-					message: `account ${username} created${e > 0 ? ` with e-mail alias ${email}` : ''}`,
-				});
-				return { ok: true, record, created: true };
-			} catch (err) {
-				if (err instanceof RestError && err.errorType === 'error-blocked-username') {
-					u++;
-					continue;
-				}
-				if (!(err instanceof RestError) || err.errorType !== 'error-field-unavailable')
-					return this.fail(person.externalId, 'account-create-failed', err);
-				const field = conflictField(err.serverMessage, username, email);
-				if (field === 'email') {
-					const owner = e === 0 ? await this.findByEmail(email) : undefined;
-					if (owner && (await this.mayLink(person, owner)).link) return this.link(person, owner);
-					e++;
-				} else {
-					const owner = await rest.userByUsername(username);
-					if (owner && owner.emails?.some((m) => m.address.toLowerCase() === parsed.email.address.toLowerCase())) {
-						if ((await this.mayLink(person, owner)).link) return this.link(person, owner);
-					}
-					u++;
-				}
-			}
+		const run = randomRunId();
+		let step;
+		try {
+			const blocked = await blockedUsernames(this.deps.read);
+			const protocol = provisionAccount<PersonRecord>(person, (attempt) => `${run}.${attempt}`, { blocked });
+			step = protocol.next();
+			while (!step.done) step = protocol.next(await this.perform(person, step.value));
+		} catch (err) {
+			// A look-up or a write that failed (rate limit, server error): logged with a reference, as a refusal.
+			return this.fail(person.externalId, 'account-create-failed', err);
 		}
-		return this.fail(
-			person.externalId,
-			'account-create-failed',
-			new Error(`no free username or e-mail after ${MAX_CREATE_ATTEMPTS} attempts`),
-		);
+		const result = step.value;
+		if (result.kind === 'account-exists') {
+			// A refusal, not a fault: the address belongs to an account the app may not link, and no alias of it fits.
+			const entry = await this.log.add(this.deps.persis, {
+				level: 'warning',
+				event: 'account-exists',
+				externalId: person.externalId,
+				message: result.message,
+			});
+			return { ok: false, reference: entry.reference, error: new Error(result.message), conflict: 'account-exists' };
+		}
+		if (result.kind === 'failed')
+			return this.fail(person.externalId, 'account-create-failed', result.error ?? new Error(result.message));
+		return { ok: true, record: result.record, created: result.kind === 'created' || result.kind === 'adopted' };
+	}
+
+	/** Carries out one effect of the provisioning protocol. */
+	private async perform(person: PersonInput, effect: ProvisionEffect): Promise<unknown> {
+		const { rest, persis, read } = this.deps;
+		const reader = read.getPersistenceReader();
+		switch (effect.kind) {
+			case 'now':
+				return this.now();
+			case 'read-person':
+				return this.people.get(reader, person.externalId);
+			case 'write-intent':
+				return this.intents.add(persis, effect.intent);
+			case 'read-intents':
+				return this.intents.listFor(reader, person.externalId);
+			case 'remove-intent':
+				return this.intents.remove(persis, effect.id);
+			case 'linked-person':
+				return this.people.linkedPerson(reader, effect.userId);
+			case 'may-link':
+				return (await this.mayLink(person, effect.account)).link;
+			case 'sleep':
+				return new Promise((r) => setTimeout(r, effect.ms));
+			case 'find-account': {
+				const user = effect.by === 'username' ? await rest.userByUsername(effect.value) : await this.findByEmail(effect.value);
+				return user ? accountView(user) : undefined;
+			}
+			case 'create':
+				return this.createUser(person, effect.username, effect.email, effect.verified);
+			case 'save':
+				return this.saveAccount(person, effect.how, effect.account, effect.credential);
+		}
+	}
+
+	/** `users.create`, its answer classified for the protocol. */
+	private async createUser(person: PersonInput, username: string, email: string, verified: boolean): Promise<CreateOutcome> {
+		const password = randomPassword();
+		try {
+			const user = await this.deps.rest.createUser({
+				username,
+				name: displayNameOf(person.firstName, person.lastName),
+				email,
+				password,
+				verified,
+				joinDefaultChannels: false,
+				sendWelcomeEmail: false,
+				...(person.nickName ? { nickname: person.nickName } : {}),
+			});
+			const credential = this.seal(password, user._id);
+			return { kind: 'created', userId: user._id, ...(credential ? { credential } : {}) };
+		} catch (err) {
+			const error = err instanceof Error ? err : new Error(String(err));
+			if (!(err instanceof RestError)) return { kind: 'failed', error };
+			if (err.errorType === 'error-blocked-username') return { kind: 'blocked' };
+			const inUse = inUseField(err.errorType, err.serverMessage, username, email);
+			if (inUse) return { kind: 'in-use', field: inUse.field };
+			if (err.kind === 'timeout' || err.kind === 'network' || err.kind === 'server') return { kind: 'unsure', error };
+			return { kind: 'failed', error };
+		}
+	}
+
+	/** Writes the person's record for the account and logs how it came to be theirs. */
+	private async saveAccount(
+		person: PersonInput,
+		how: SaveHow,
+		account: { userId: string; username: string; email: string },
+		credential?: string,
+	): Promise<PersonRecord> {
+		const record = this.newRecord(person, account.userId, account.username, account.email, how !== 'linked', credential);
+		record.emailVerified = person.emailVerified === true;
+		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), record);
+		const aliased = account.email.toLowerCase() !== person.email.trim().toLowerCase();
+		const message =
+			how === 'created'
+				? `account ${account.username} created${aliased ? ` with e-mail alias ${account.email}` : ''}`
+				: how === 'adopted'
+					? `account ${account.username} created by a concurrent call; its record written`
+					: `existing account ${account.username} linked`;
+		await this.log.add(this.deps.persis, {
+			level: 'info',
+			event: how === 'linked' ? 'account-linked' : how === 'adopted' ? 'account-adopted' : 'account-created',
+			externalId: person.externalId,
+			userId: account.userId,
+			message,
+		});
+		return record;
 	}
 
 	/**
@@ -265,18 +303,18 @@ export class AccountService {
 		return secret ? encryptSecret(password, secret, userId) : undefined;
 	}
 
-	/** Whether the linking rules let this person take over `owner` (logged when refused with linking on). */
-	private async mayLink(
-		person: PersonInput,
-		owner: { _id: string; username?: string; roles?: string[]; type?: string; emails?: Array<{ address: string; verified?: boolean }> },
-	): Promise<LinkDecision> {
+	/**
+	 * Whether the linking rules let this person take over `owner`, an unlinked account the app did not create
+	 * (logged when refused with linking on).
+	 */
+	private async mayLink(person: PersonInput, owner: AccountView): Promise<LinkDecision> {
 		const { config } = this.deps;
 		if (!config.accounts.linkExisting) return { link: false, reason: 'linking-off' };
-		const facts = (await accountFacts(this.deps.read, owner._id)) ?? owner;
+		const facts = (await accountFacts(this.deps.read, owner.userId)) ?? owner;
 		const decision = decideLink({
 			enabled: true,
 			account: facts,
-			alreadyLinked: !(await this.isUnlinked(owner._id)),
+			alreadyLinked: (await this.people.linkedPerson(this.deps.read.getPersistenceReader(), owner.userId)) !== undefined,
 			email: person.email,
 			personEmailVerified: person.emailVerified === true,
 			privileged: config.accounts.privilegedRoles,
@@ -286,8 +324,8 @@ export class AccountService {
 				level: 'info',
 				event: 'account-not-linked',
 				externalId: person.externalId,
-				userId: owner._id,
-				message: `existing account ${owner.username ?? owner._id} not linked (${decision.reason}); the person gets an account of their own`,
+				userId: owner.userId,
+				message: `existing account ${owner.username || owner.userId} not linked (${decision.reason}); the person gets an account of their own`,
 			});
 		}
 		return decision;
@@ -299,7 +337,7 @@ export class AccountService {
 		username: string,
 		email: string,
 		createdByApp: boolean,
-		password?: string,
+		credential?: string,
 	): PersonRecord {
 		const now = this.now();
 		const record: PersonRecord = {
@@ -317,26 +355,8 @@ export class AccountService {
 		};
 		if (person.nickName) record.nickName = person.nickName;
 		if (person.photoUrl) record.pendingPhotoUrl = person.photoUrl;
-		const credential = password ? this.seal(password, userId) : undefined;
 		if (credential) record.credential = credential;
 		return record;
-	}
-
-	private async link(
-		person: PersonInput,
-		owner: { _id: string; username?: string; emails?: Array<{ address: string }> },
-	): Promise<ProvisionResult> {
-		const email = owner.emails?.[0]?.address ?? person.email;
-		const record = this.newRecord(person, owner._id, owner.username ?? '', email, false);
-		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), record);
-		await this.log.add(this.deps.persis, {
-			level: 'info',
-			event: 'account-linked',
-			externalId: person.externalId,
-			userId: owner._id,
-			message: `existing account ${owner.username ?? owner._id} linked`,
-		});
-		return { ok: true, record, created: false };
 	}
 
 	private async findByEmail(email: string): Promise<RcUser | undefined> {
@@ -346,10 +366,6 @@ export class AccountService {
 		} catch {
 			return undefined;
 		}
-	}
-
-	private async isUnlinked(userId: string): Promise<boolean> {
-		return (await this.people.getByUserId(this.deps.read.getPersistenceReader(), userId)) === undefined;
 	}
 
 	private async isDeactivated(userId: string): Promise<boolean> {
@@ -381,4 +397,21 @@ export class AccountService {
 /** Rocket.Chat asks for a second factor (TOTP or e-mail code): the login cannot succeed without the person. */
 export function isSecondFactorError(err: unknown): boolean {
 	return err instanceof RestError && (err.errorType === 'totp-required' || err.errorType === 'totp-invalid');
+}
+
+/** The protocol's view of a Rocket.Chat user. */
+function accountView(user: RcUser): AccountView {
+	const createdAt = user.createdAt ? Date.parse(user.createdAt) : NaN;
+	return {
+		userId: user._id,
+		username: user.username ?? '',
+		...(user.name !== undefined ? { name: user.name } : {}),
+		emails: user.emails ?? [],
+		...(user.type !== undefined ? { type: user.type } : {}),
+		...(Number.isFinite(createdAt) ? { createdAt } : {}),
+	};
+}
+
+function randomRunId(): string {
+	return `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
 }

@@ -1,12 +1,11 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { Lease } from '../../core/lease';
 import { DeliveryHealth } from '../../core/history/types';
 import { RecordStore } from './RecordStore';
 
-type StateRecord = { kind: 'health'; health: DeliveryHealth } | { kind: 'cursor'; bucket: number } | { kind: 'lease'; lease: Lease };
+type StateRecord = { kind: 'health'; health: DeliveryHealth } | { kind: 'cursor'; bucket: number };
 
-/** The chat-history delivery state: backoff and last error, the outbox read cursor, the delivery lease. */
+/** The chat-history delivery state: backoff and last error, the outbox read cursor (the lease is adapters/lease.ts). */
 export class DeliveryStateRepository {
 	private readonly store = new RecordStore<StateRecord>('history-state');
 
@@ -27,19 +26,5 @@ export class DeliveryStateRepository {
 
 	setCursor(persis: IPersistence, bucket: number): Promise<void> {
 		return this.store.put(persis, 'cursor', { kind: 'cursor', bucket });
-	}
-
-	/** Every lease record (two instances taking it at once may leave twins). */
-	async leases(read: IPersistenceRead): Promise<Lease[]> {
-		const all = await this.store.list(read);
-		return all.flatMap((r) => (r.kind === 'lease' ? [r.lease] : []));
-	}
-
-	setLease(persis: IPersistence, lease: Lease): Promise<void> {
-		return this.store.put(persis, 'lease', { kind: 'lease', lease });
-	}
-
-	removeLease(persis: IPersistence): Promise<void> {
-		return this.store.remove(persis, 'lease');
 	}
 }

@@ -12,12 +12,15 @@ export interface DesiredPersonRecord {
 	externalId: string;
 	person?: DesiredPerson;
 	excluded?: boolean;
+	/** `sso`: the profile came with the person's sign-on (`POST sso/token`), not from a push; a push replaces it. */
+	source?: 'sso';
 	at: number;
 }
 
 /**
- * The desired people, one record per externalId, written by `PUT people/{externalId}`, snapshots and the
- * pull feed. Separate from the people map (which says what the accounts are, not what they should be).
+ * The desired people, one record per externalId, written by `PUT people/{externalId}`, snapshots, the
+ * pull feed, and the sign-on of a person nobody pushed. Separate from the people map (which says what the
+ * accounts are, not what they should be).
  */
 export class DesiredPersonRepository {
 	private readonly store = new RecordStore<DesiredPersonRecord>('sync-people');

@@ -32,6 +32,11 @@ export interface PersonRecord {
 	inactiveUntil?: number;
 	/** A failed login: until when it is not retried (ms epoch), and its log reference. */
 	cooldown?: { until: number; reference: string };
+	/**
+	 * Fingerprint of the sign-on profile last found known to the sync (a desired record exists for the
+	 * person): a sign-on with the same profile skips that check. Cleared when a snapshot forgets the person.
+	 */
+	knownProfile?: string;
 	createdAt: number;
 	updatedAt: number;
 }
@@ -48,6 +53,11 @@ export class PeopleRepository {
 
 	get(read: IPersistenceRead, externalId: string): Promise<PersonRecord | undefined> {
 		return this.people.get(read, externalId);
+	}
+
+	/** The externalId of the person a user id is linked to (one read), if any. */
+	async linkedPerson(read: IPersistenceRead, userId: string): Promise<string | undefined> {
+		return (await this.byUser.get(read, userId))?.externalId;
 	}
 
 	async getByUserId(read: IPersistenceRead, userId: string): Promise<PersonRecord | undefined> {
@@ -67,6 +77,16 @@ export class PeopleRepository {
 			if (previous && previous.userId !== person.userId) await this.byUser.remove(persis, previous.userId);
 		}
 		void read;
+	}
+
+	/** Forgets that these people were known to the sync (their desired records were removed). */
+	async forgetKnownProfiles(read: IPersistenceRead, persis: IPersistence, externalIds: ReadonlyArray<string>): Promise<void> {
+		for (const externalId of externalIds) {
+			const record = await this.people.get(read, externalId);
+			if (!record?.knownProfile) continue;
+			const { knownProfile: _gone, ...rest } = record;
+			await this.people.put(persis, externalId, rest);
+		}
 	}
 
 	async remove(persis: IPersistence, person: PersonRecord): Promise<void> {

@@ -12,10 +12,10 @@ import { restrictRoles } from '../../core/security/roles';
 import { AccountService } from '../accounts/AccountService';
 import { blockedUsernames } from '../accounts/guards';
 import { loadConfig } from '../config';
+import { takeLease } from '../lease';
 import { LogRepository } from '../persistence/LogRepository';
 import { ManagedRoomRepository } from '../persistence/ManagedRoomRepository';
 import { RoomStateRepository } from '../persistence/RoomStateRepository';
-import { SyncLeaseRepository } from '../persistence/SyncLeaseRepository';
 import { FailureSample, LastRunRecord, OpCounts, PassRecord, RunPhases, SyncStateRepository } from '../persistence/SyncStateRepository';
 import { restClientFor } from '../rocketchat/clientFor';
 import { RestError, RocketChatClient } from '../rocketchat/RestClient';
@@ -24,7 +24,7 @@ import { Applier, ApplyResult } from './applier';
 import { DesiredStore, SnapshotBody } from './desiredStore';
 import { fetchFeed } from './feed';
 import { scheduleRun } from './schedule';
-import { mapLimit, newRunId, releaseLease, takeLease } from './util';
+import { mapLimit, newRunId } from './util';
 
 export type SyncTrigger = 'schedule' | 'push' | 'continue' | 'request' | 'command' | 'confirm';
 
@@ -61,6 +61,8 @@ export interface RunResult {
 
 /** Default time budget of a processor run: well inside the 10 s a run may take. */
 export const RUN_BUDGET_MS = 7_000;
+/** The applier's lease: a run (its budget, a minimum chunk, the engine's 30 s bound) ends well before it. */
+const LEASE_MS = 45_000;
 /** Time a run applies for at least, even when reading and planning used up its budget. */
 const MIN_APPLY_MS = 1_000;
 /** Share of the budget given to re-reading rooms from Rocket.Chat. */
@@ -118,10 +120,11 @@ export class SyncRunner {
 			return done(result);
 		}
 
-		const leases = new SyncLeaseRepository();
-		const owner = newRunId(started);
-		const reader = this.deps.read.getPersistenceReader();
-		if (!(await takeLease(leases, reader, this.deps.persis, owner))) return done({ outcome: 'busy' });
+		const lease = await takeLease(this.deps.read.getPersistenceReader(), this.deps.persis, 'sync-apply', {
+			ttlMs: LEASE_MS,
+			waitMs: 0,
+		});
+		if (!lease) return done({ outcome: 'busy' });
 		try {
 			await this.state.remove(this.deps.persis, 'requested');
 			const result = await this.step(config, rest, deadline, false);
@@ -138,7 +141,7 @@ export class SyncRunner {
 			}
 			return done({ outcome: 'failed', error: message });
 		} finally {
-			await releaseLease(leases, reader, this.deps.persis, owner);
+			await lease.release();
 		}
 	}
 

@@ -107,8 +107,10 @@ export async function readActual(
 	const managed = new Map<string, ManagedRoomRecord>();
 	const duplicates: ManagedRoomRecord[] = [];
 	for (const r of managedList) {
-		if (managed.has(r.groupKey)) duplicates.push(r);
-		else managed.set(r.groupKey, r);
+		const known = managed.get(r.groupKey);
+		if (!known) managed.set(r.groupKey, r);
+		// A twin record of the same room (two upserts at once) is not a second room.
+		else if (known.roomId !== r.roomId && !duplicates.some((d) => d.roomId === r.roomId)) duplicates.push(r);
 	}
 	const rooms = new Map<string, RoomStateRecord>();
 	for (const s of stateList) {

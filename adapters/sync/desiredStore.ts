@@ -4,9 +4,10 @@ import { DesiredGroup, DesiredPerson, DesiredState } from '../../core/sync/types
 import { DesiredGroupRecord, DesiredGroupRepository } from '../persistence/DesiredGroupRepository';
 import { DesiredPersonRecord, DesiredPersonRepository } from '../persistence/DesiredPersonRepository';
 import { DesiredRoleRecord, DesiredRoleRepository } from '../persistence/DesiredRoleRepository';
-import { SyncLeaseRepository } from '../persistence/SyncLeaseRepository';
+import { PeopleRepository } from '../persistence/PeopleRepository';
 import { SyncStateRepository } from '../persistence/SyncStateRepository';
-import { canonicalJson, mapLimit, newRunId, releaseLease, takeLease } from './util';
+import { takeLease } from '../lease';
+import { canonicalJson, mapLimit, newRunId } from './util';
 
 /** The body of `POST snapshot` and of the pull feed, once validated. */
 export interface SnapshotBody {
@@ -37,6 +38,8 @@ export class DesiredStateBusy extends Error {
 const PARALLEL_WRITES = 32;
 /** How long a snapshot waits for another one being stored. */
 const LEASE_WAIT_MS = 15_000;
+/** Storing a snapshot ends well before this (the engine bounds a call at 30 s). */
+const LEASE_MS = 45_000;
 
 /**
  * The desired state, stored as small records (one per group, person, role): written by the endpoints
@@ -96,6 +99,26 @@ export class DesiredStore {
 		await this.bump();
 	}
 
+	getPerson(externalId: string): Promise<DesiredPersonRecord | undefined> {
+		return this.people.get(this.read, externalId);
+	}
+
+	/**
+	 * A person who signed on (`POST sso/token`) is known, with the profile they signed on with, unless a
+	 * push (`PUT people`, a snapshot, the feed) describes them: a pushed profile is never overwritten, and a
+	 * snapshot replaces this one like everything else. `current` is the person's record as read before.
+	 * Returns whether anything was written.
+	 */
+	async recordSignOn(person: DesiredPerson, current: DesiredPersonRecord | undefined): Promise<boolean> {
+		if (current?.person && current.source !== 'sso') return false;
+		if (current?.person && canonicalJson(current.person) === canonicalJson(person)) return false;
+		const record: DesiredPersonRecord = { externalId: person.externalId, person, source: 'sso', at: Date.now() };
+		if (current?.excluded) record.excluded = true;
+		await this.people.put(this.writer(), record);
+		await this.bump();
+		return true;
+	}
+
 	/** Stores a person's profile; whether they are excluded stays as the last snapshot said. */
 	async putPerson(person: DesiredPerson): Promise<void> {
 		const previous = await this.people.get(this.read, person.externalId);
@@ -108,17 +131,12 @@ export class DesiredStore {
 	/** Replaces the whole desired state with a snapshot, writing only what changed. */
 	async replace(snapshot: SnapshotBody): Promise<ReplaceResult> {
 		const persis = this.writer();
-		const leases = new SyncLeaseRepository('sync-desired-lease');
-		const owner = newRunId();
-		const deadline = Date.now() + LEASE_WAIT_MS;
-		while (!(await takeLease(leases, this.read, persis, owner))) {
-			if (Date.now() > deadline) throw new DesiredStateBusy();
-			await new Promise((r) => setTimeout(r, 100));
-		}
+		const lease = await takeLease(this.read, persis, 'sync-desired', { ttlMs: LEASE_MS, waitMs: LEASE_WAIT_MS });
+		if (!lease) throw new DesiredStateBusy();
 		try {
 			return await this.replaceHoldingLease(snapshot, persis);
 		} finally {
-			await releaseLease(leases, this.read, persis, owner);
+			await lease.release();
 		}
 	}
 
@@ -143,7 +161,7 @@ export class DesiredStore {
 			oldPeople,
 			people,
 			(r) => r.externalId,
-			(r) => canonicalJson([r.person ?? null, r.excluded === true]),
+			(r) => canonicalJson([r.person ?? null, r.excluded === true, r.source ?? null]),
 			(r) => writes.push(() => this.people.put(persis, r)),
 			(id) => writes.push(() => this.people.remove(persis, id)),
 		);
@@ -178,6 +196,9 @@ export class DesiredStore {
 			countKept(oldGroups, groups, (r) => r.key) -
 			countKept(oldRoles, roles, (r) => r.name);
 		await mapLimit(writes, PARALLEL_WRITES, (w) => w());
+		// People this snapshot no longer describes are unknown again until their next sign-on.
+		const forgotten = oldPeople.map((r) => r.externalId).filter((id) => !people.has(id));
+		if (forgotten.length > 0) await new PeopleRepository().forgetKnownProfiles(this.read, persis, forgotten);
 		if (writes.length > 0) await this.bump();
 		return {
 			written: writes.length - removed,

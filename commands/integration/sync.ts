@@ -14,6 +14,7 @@ import { RestError, RocketChatClient } from '../../adapters/rocketchat/RestClien
 import { scheduleRun } from '../../adapters/sync/schedule';
 import { syncStatus } from '../../adapters/sync/status';
 import { RunResult, SyncRunner } from '../../adapters/sync/SyncRunner';
+import { roomsOfUser } from '../../adapters/userRooms';
 import { Summary } from '../../core/sync/types';
 import { CommandContext, StatusSection, Subcommand } from './types';
 
@@ -154,11 +155,12 @@ export const roomsOfCommand: Subcommand = {
 			await ctx.reply(ctx.t('rooms_of_no_user', { user: `@${username}` }));
 			return;
 		}
-		const [roomIds, managed] = await Promise.all([
-			ctx.read.getUserReader().getUserRoomIds(user.id),
-			new ManagedRoomRepository().list(ctx.read.getPersistenceReader()),
-		]);
-		const mine = new Set(roomIds);
+		const managed = await new ManagedRoomRepository().list(ctx.read.getPersistenceReader());
+		const mine = await roomsOfUser(
+			ctx.read,
+			user.id,
+			managed.map((r) => r.roomId),
+		);
 		const rooms = managed.filter((r) => mine.has(r.roomId)).sort((a, b) => a.name.localeCompare(b.name));
 		if (rooms.length === 0) {
 			await ctx.reply(ctx.t('rooms_of_none', { user: `@${user.username}` }));

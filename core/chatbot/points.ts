@@ -188,7 +188,9 @@ function minusEndsHere(s: string, end: number): boolean {
 	return isPictographAt(s, k) || reasonKeywordAt(s, k) > 0;
 }
 
-const WORD = /^[\p{L}\p{N}\p{M}_]/u;
+// Built from a string: the package is ES2017 (scripts/package.mjs), and esbuild leaves a `\p{...}` inside a
+// character class of a regex literal as it is, which ES2017 parsers (Apps-Engine 1.53) reject.
+const WORD = new RegExp('^[\\p{L}\\p{N}\\p{M}_]', 'u');
 const PICTOGRAPH = /^\p{Extended_Pictographic}/u;
 
 /** Letters, digits and marks of any script, `_`, and masked code: what continues a word or a sentence. */

@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 
 import { methodsOf, remote, Rpc } from '../rpc';
 import type { AppUser, WorldService } from '../world/service';
+import { appManagerOptions, updateWholeItem } from '../engines/host-compat';
 import { createBridges, WorldClient } from './bridges';
 import { engineRequire } from './engine-dir';
 
@@ -84,6 +85,10 @@ class SandboxMetadataStorage extends Storage.AppMetadataStorage {
 	): Promise<IAppStorageItem> {
 		return (await this.world.storageUpdatePartial(item, Boolean(options?.unsetPermissionsGranted))) as unknown as IAppStorageItem;
 	}
+	/** Apps-Engine 1.53 (see engines/host-compat.ts). */
+	async update(item: IAppStorageItem): Promise<IAppStorageItem> {
+		return updateWholeItem(this, item);
+	}
 	async updateStatus(id: string, status: string): Promise<boolean> {
 		return this.world.storageUpdateField(id, 'status', status);
 	}
@@ -125,6 +130,10 @@ class SandboxLogStorage extends Storage.AppLogStorage {
 	}
 	async findPaginated(): Promise<{ logs: never[]; total: number }> {
 		return { logs: [], total: 0 };
+	}
+	/** Apps-Engine 1.53's name for `findPaginated` (see engines/host-compat.ts). */
+	async find(): Promise<{ logs: never[]; total: number }> {
+		return this.findPaginated();
 	}
 	/**
 	 * The Deno runtime's logger collects the lines of concurrent calls into one another's entry, so
@@ -191,12 +200,14 @@ export class EngineApi {
 			onAppMessageCreated: (id) => this.fireMessageEvent('sent', id),
 			onAppMessageUpdated: (id) => this.fireMessageEvent('updated', id),
 		});
-		this.manager = new AppManager({
-			metadataStorage: new SandboxMetadataStorage(this.world),
-			logStorage: new SandboxLogStorage(this.world),
-			bridges,
-			sourceStorage: new SandboxSourceStorage(this.world),
-		});
+		this.manager = new AppManager(
+			appManagerOptions({
+				metadataStorage: new SandboxMetadataStorage(this.world),
+				logStorage: new SandboxLogStorage(this.world),
+				bridges,
+				sourceStorage: new SandboxSourceStorage(this.world),
+			}),
+		);
 		await this.manager.load();
 	}
 
@@ -247,6 +258,11 @@ export class EngineApi {
 	async remove(appId: string, userId: string): Promise<void> {
 		const user = await this.world.userById(userId);
 		await this.manager.remove(appId, { user: user as never });
+	}
+
+	/** The version of the Apps-Engine this instance runs (from the engine copy's own package.json). */
+	engineVersion(): string {
+		return engineRequire<{ version: string }>('package.json').version;
 	}
 
 	async status(appId: string): Promise<string> {

@@ -6,8 +6,6 @@
 import { badRequest, forbidden, matchPath, RestError, RestRequest } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 
-const SERVER_VERSION = '7.10.0';
-
 /** Parses a multipart/form-data body into its fields (the CLI uploads the zip this way). */
 export function parseMultipart(req: RestRequest): Map<string, { filename?: string; data: Buffer }> {
 	const ct = req.headers['content-type'] ?? '';
@@ -46,6 +44,16 @@ function grantedPermissions(form: Map<string, { data: Buffer }>): Array<{ name: 
 	}
 }
 
+/** Runs an install or update, answering a failure as Rocket.Chat's API does: 400 with the error's message. */
+async function failureAs400<T>(run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (err) {
+		if (err instanceof RestError) throw err;
+		throw new RestError(400, { success: false, error: err instanceof Error ? err.message : String(err) });
+	}
+}
+
 function requireManageApps(ctx: RouteContext): void {
 	if (!ctx.req.user || !ctx.world.hasPermission(ctx.req.user._id, 'manage-apps')) throw forbidden();
 }
@@ -68,7 +76,7 @@ export function appsRoutes(): Route[] {
 				const expectsApp = ctx.sandbox.options.install !== false;
 				const ready = ctx.sandbox.instances.length > 0 && (!expectsApp || (await ctx.sandbox.appStatus()).includes('enabled'));
 				if (!ready) return { status: 503, body: { success: false, error: 'starting' } };
-				return { version: SERVER_VERSION, info: { version: SERVER_VERSION } };
+				return { version: ctx.sandbox.serverVersion, info: { version: ctx.sandbox.serverVersion } };
 			},
 		},
 		{
@@ -153,8 +161,17 @@ export function appsRoutes(): Route[] {
 				requireManageApps(ctx);
 				const form = parseMultipart(ctx.req);
 				const zip = form.get('app')?.data;
-				if (!zip || zip.length === 0) throw badRequest('Failed to get a file to install for the App. ');
-				const appId = await ctx.sandbox.installApp(zip, ctx.req.user?._id ?? '', grantedPermissions(form));
+				if (!zip || zip.length === 0)
+					throw new RestError(400, {
+						success: false,
+						error: 'app_file_error',
+						message: 'Failed to get a file to install for the App. ',
+					});
+				// Rocket.Chat answers an error thrown while installing (e.g. an engine the app's requiredApiVersion excludes)
+				// with 400 and its message; an app installed but not enabled is still a success, with its status.
+				const appId = await failureAs400(() =>
+					ctx.sandbox.installApp(zip, ctx.req.user?._id ?? '', grantedPermissions(form), { requireEnabled: false }),
+				);
 				ctx.sandbox.appId ??= appId;
 				return { app: await appDescription(ctx, appId), implemented: ctx.world.appStorage.get(appId)?.implemented ?? {} };
 			},
@@ -170,7 +187,9 @@ export function appsRoutes(): Route[] {
 				const form = parseMultipart(ctx.req);
 				const zip = form.get('app')?.data;
 				if (!zip || zip.length === 0) throw badRequest('Failed to get a file to install for the App. ');
-				const appId = await ctx.sandbox.updateApp(zip, grantedPermissions(form));
+				// A Community workspace keeps its uploaded private apps but refuses to update them.
+				if (ctx.sandbox.options.community) throw new RestError(400, { success: false, error: 'Cannot_Update_Exempt_App' });
+				const appId = await failureAs400(() => ctx.sandbox.updateApp(zip, grantedPermissions(form)));
 				if (appId !== ctx.req.params.id) throw badRequest('The package is not the app with that id');
 				return { app: await appDescription(ctx, appId), implemented: ctx.world.appStorage.get(appId)?.implemented ?? {} };
 			},

@@ -31,6 +31,7 @@ import type { OperationResult, PathPattern } from '@rocket.chat/rest-typings';
 import { badRequest, forbidden, RestError } from '../http';
 import type { Route, RouteContext } from '../sandbox';
 import { NAME_PATTERN, WorldError } from '../world/world';
+import { TwoFactorError } from '../world/twoFactor';
 import type { WMessage, WRoom, WUser } from '../world/types';
 
 /** The top-level keys of the real server's answer for an endpoint, from the official typings. */
@@ -47,6 +48,20 @@ function shaped<M extends 'GET' | 'POST', P extends PathPattern>(value: Checked<
 }
 
 type Validator = ((v: unknown) => boolean) & { errors?: Array<{ instancePath?: string; message?: string }> | null };
+
+/**
+ * What Rocket.Chat answers when MongoDB's unique index on `username` or `emails.address` refuses an
+ * insert that passed the availability check (two creations at once): a 400 carrying the driver's
+ * message, without an error type.
+ */
+function duplicateKey(field: 'username' | 'email', value: string): RestError {
+	const index = field === 'username' ? 'username_1' : 'emails.address_1';
+	const key = field === 'username' ? 'username' : 'emails.address';
+	return new RestError(400, {
+		success: false,
+		error: `E11000 duplicate key error collection: rocketchat.users index: ${index} dup key: { ${key}: ${JSON.stringify(value)} }`,
+	});
+}
 
 /** Rejects a body the real server's validator rejects, with the server's error shape. */
 function validate(body: unknown, validator: Validator): Record<string, unknown> {
@@ -255,19 +270,31 @@ export function v1Routes(): Route[] {
 				const user = typeof b.user === 'string' ? b.user : typeof b.username === 'string' ? b.username : undefined;
 				const valid = (isLoginProps as Validator)(b) || (user !== undefined && typeof b.password === 'string');
 				if (!valid) throw new RestError(400, { status: 'error', error: 'invalid-params', message: 'Invalid params' });
+				let u: WUser;
 				try {
-					const u = ctx.world.checkPassword(String(user ?? ''), String(b.password));
-					const authToken = ctx.world.createLoginToken(u._id);
-					return { status: 200, body: { status: 'success', data: { userId: u._id, authToken, me: serializeUser(u, true) } } };
-				} catch (err) {
-					// Rocket.Chat answers a login that needs a second factor with the Meteor error's code in `error`.
-					if (err instanceof WorldError && err.errorType === 'totp-required')
-						return {
-							status: 401,
-							body: { status: 'error', error: 'totp-required', message: 'TOTP Required', details: err.details },
-						};
-					return { status: 401, body: { status: 'error', error: 'Unauthorized', message: 'Unauthorized' } };
+					u = ctx.world.checkPassword(String(user ?? ''), String(b.password));
+				} catch {
+					return { status: 401, body: { success: false, status: 'error', error: 'Unauthorized', message: 'Unauthorized' } };
 				}
+				// The second factor, from the body's `code` or the `x-2fa-code` header. Before Rocket.Chat 8.0 the refusal
+				// says why (`totp-required` with the method, `totp-invalid`); from 8.0 it is a bare 401 like a wrong password.
+				const code = typeof b.code === 'string' && b.code ? b.code : ctx.req.headers['x-2fa-code'];
+				try {
+					ctx.world.twoFactor.check(
+						u._id,
+						code,
+						ctx.world.serverSettings.get('Accounts_TwoFactorAuthentication_Enabled') !== false,
+					);
+				} catch (err) {
+					if (!(err instanceof TwoFactorError)) throw err;
+					const detailed = { status: 'error', error: err.error, details: err.details, message: err.reason };
+					return {
+						status: 401,
+						body: { success: false, ...(ctx.sandbox.answersAsBefore8 ? detailed : { error: 'unauthorized' }) },
+					};
+				}
+				const authToken = ctx.world.createLoginToken(u._id);
+				return { status: 200, body: { status: 'success', data: { userId: u._id, authToken, me: serializeUser(u, true) } } };
 			},
 			false,
 		),
@@ -291,11 +318,20 @@ export function v1Routes(): Route[] {
 			const users = all.slice(offset, offset + count);
 			return shaped<'GET', '/v1/users.list'>({ users, count: users.length, offset, total: all.length });
 		}),
-		r('POST', 'users.create', (ctx) => {
+		r('POST', 'users.create', async (ctx) => {
 			need(ctx, 'create-user');
 			const p = validate(obj(ctx.req.body), isUserCreateParamsPOST as Validator);
 			if (ctx.world.isBlockedUsername(String(p.username)))
 				throw badRequest(`${String(p.username)} is blocked and can't be used!`, 'error-blocked-username');
+			const adversary = ctx.sandbox.adversary;
+			if (adversary) {
+				// Rocket.Chat checks that the username and the address are free, then inserts: another insert
+				// can land in between, and the users collection's unique indexes refuse the second one.
+				ctx.world.checkNewUser(String(p.username), String(p.email));
+				await adversary.pause();
+				const taken = ctx.world.takenField(String(p.username), String(p.email));
+				if (taken) throw duplicateKey(taken.field, taken.value);
+			}
 			const user = ctx.world.createUser({
 				username: String(p.username),
 				name: String(p.name),
@@ -370,7 +406,7 @@ export function v1Routes(): Route[] {
 		r('POST', 'users.2fa.enableEmail', (ctx) => {
 			// The caller turns on two-factor authentication by e-mail for their own account.
 			const me = caller(ctx);
-			me.twoFactor = 'email';
+			ctx.world.twoFactor.enableEmail(me._id);
 			me._updatedAt = new Date();
 			return {};
 		}),

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 
+import type { Adversary } from '../adversary';
 import { parseInterval, PostMessageInput, randomId, World, WorldError } from './world';
 import { WMessage, WRoom, WUser } from './types';
 
@@ -88,7 +89,11 @@ export class WorldService {
 	readonly appStatus = new Map<string, string>();
 	private keys?: { privateKey: string; publicKey: string };
 
-	constructor(readonly world: World) {}
+	constructor(
+		readonly world: World,
+		/** Adversarial mode: the two moves of an upsert get a gap between them (./persistence.ts). */
+		private readonly adversary?: Adversary,
+	) {}
 
 	// ------------------------------------------------------------ conversions
 
@@ -526,13 +531,18 @@ export class WorldService {
 	persistenceUpdate(appId: string, id: string, data: unknown, upsert: boolean): string {
 		return this.world.persistenceUpdate(appId, id, data, upsert);
 	}
-	persistenceUpdateByAssociations(
+	/** An upsert finds, then writes; in adversarial mode other calls run in between, so two upserts can both insert. */
+	async persistenceUpdateByAssociations(
 		appId: string,
 		associations: Array<{ model: string; id: string }>,
 		data: unknown,
 		upsert: boolean,
-	): string {
-		return this.world.persistenceUpdateByAssociations(appId, associations, data, upsert);
+	): Promise<string> {
+		if (!this.adversary) return this.world.persistenceUpdateByAssociations(appId, associations, data, upsert);
+		if (typeof data !== 'object' || data === null) throw new Error('Attempted to store an invalid data type, it must be an object.');
+		const matched = this.world.persistence.matchExact(appId, associations);
+		await this.adversary.pause();
+		return this.world.persistence.applyUpsert(appId, matched, associations, data, upsert);
 	}
 	persistencePurge(appId: string): void {
 		this.world.persistencePurge(appId);

@@ -34,8 +34,6 @@ export interface WUser {
 	bio?: string;
 	customFields?: Record<string, unknown>;
 	requirePasswordChange?: boolean;
-	/** Two-factor authentication the user turned on (`users.2fa.enableEmail`): a password login then needs a code. */
-	twoFactor?: 'email' | 'totp';
 	loginTokens: LoginToken[];
 }
 

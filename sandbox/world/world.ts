@@ -1,19 +1,9 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 import { DEFAULT_PERMISSIONS, DEFAULT_ROLES } from './defaults';
-import {
-	EphemeralNotice,
-	OutboundCall,
-	PersistenceRecord,
-	RoomType,
-	ScheduledJob,
-	UiNotice,
-	UserType,
-	WMessage,
-	WRole,
-	WRoom,
-	WUser,
-} from './types';
+import { AppPersistence, Association } from './persistence';
+import { TwoFactor } from './twoFactor';
+import { EphemeralNotice, OutboundCall, RoomType, ScheduledJob, UiNotice, UserType, WMessage, WRole, WRoom, WUser } from './types';
 
 const ID_CHARS = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
 
@@ -123,9 +113,8 @@ export class World {
 	/** permission id -> roles holding it */
 	readonly permissions = new Map<string, Set<string>>();
 	readonly serverSettings = new Map<string, unknown>();
-	readonly persistence = new Map<string, PersistenceRecord>();
-	/** Index of the app records by association (`appId|model|id` -> record ids), as MongoDB indexes them. */
-	private readonly persistenceIndex = new Map<string, Set<string>>();
+	/** App persistence, with Rocket.Chat's semantics (./persistence.ts). */
+	readonly persistence = new AppPersistence();
 	readonly jobs = new Map<string, ScheduledJob>();
 	readonly processors = new Map<string, Set<string>>();
 	readonly ephemeral: EphemeralNotice[] = [];
@@ -148,6 +137,8 @@ export class World {
 	readonly appSources = new Map<string, Buffer>();
 	/** Environment switches of the server (e.g. CREATE_TOKENS_FOR_USERS_SECRET). */
 	readonly env = new Map<string, string>();
+	/** Users' second factors, checked at login. */
+	readonly twoFactor = new TwoFactor();
 	rateLimit: RateLimitConfig = { enabled: false, calls: 10, windowMs: 60_000 };
 	private readonly rateCounters = new Map<string, { windowStart: number; count: number }>();
 	/** REST calls answered 429 by the rate limiter. */
@@ -178,8 +169,9 @@ export class World {
 
 	// ---------------------------------------------------------------- users
 
-	createUser(input: CreateUserInput): WUser {
-		const username = String(input.username ?? '').trim();
+	/** Rocket.Chat's checks before it creates a user: a valid, free username, then a valid, free address. */
+	checkNewUser(rawUsername: string, rawEmail: string | undefined): { username: string; email?: string } {
+		const username = String(rawUsername ?? '').trim();
 		if (!username || !NAME_PATTERN.test(username)) {
 			throw new WorldError(
 				'error-invalid-username',
@@ -189,13 +181,25 @@ export class World {
 		if (this.findUserByUsername(username)) {
 			throw new WorldError('error-field-unavailable', `${username} is already in use :(`, 400, { field: 'username' });
 		}
-		const email = input.email?.trim();
+		const email = rawEmail?.trim();
 		if (email !== undefined) {
 			if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new WorldError('error-invalid-email', `Invalid email ${email}`);
 			if (this.findUserByEmail(email)) {
 				throw new WorldError('error-field-unavailable', `${email} is already in use :(`, 400, { field: 'email' });
 			}
 		}
+		return email !== undefined ? { username, email } : { username };
+	}
+
+	/** Which unique field (the users collection's unique indexes) an insert of these values would violate now. */
+	takenField(username: string, email: string | undefined): { field: 'username' | 'email'; value: string } | undefined {
+		if (this.findUserByUsername(username.trim())) return { field: 'username', value: username.trim() };
+		if (email !== undefined && this.findUserByEmail(email.trim())) return { field: 'email', value: email.trim().toLowerCase() };
+		return undefined;
+	}
+
+	createUser(input: CreateUserInput): WUser {
+		const { username, email } = this.checkNewUser(input.username, input.email);
 		const now = new Date();
 		const user: WUser = {
 			_id: randomId(),
@@ -333,8 +337,8 @@ export class World {
 	}
 
 	/**
-	 * Checks a password; returns the user or throws Rocket.Chat's login error. A user with two-factor
-	 * authentication on needs a second factor, which a plain password login never carries: `totp-required`.
+	 * Checks a password; returns the user or throws Rocket.Chat's login error. The second factor is checked by the
+	 * login route (`twoFactor`).
 	 */
 	checkPassword(usernameOrEmail: string, password: string): WUser {
 		const user = usernameOrEmail.includes('@') ? this.findUserByEmail(usernameOrEmail) : this.findUserByUsername(usernameOrEmail);
@@ -342,7 +346,6 @@ export class World {
 			throw new WorldError('error-unauthorized', 'Unauthorized', 401);
 		}
 		if (!user.active) throw new WorldError('error-user-is-not-activated', 'User is not activated', 401);
-		if (user.twoFactor) throw new WorldError('totp-required', 'TOTP Required', 401, { method: user.twoFactor });
 		return user;
 	}
 
@@ -657,100 +660,38 @@ export class World {
 		return { messages: all.slice(offset, offset + count), total: all.length };
 	}
 
-	// ---------------------------------------------------------------- app persistence
+	// ---------------------------------------------------------------- app persistence (see ./persistence.ts)
 
-	persistenceCreate(appId: string, data: unknown, associations: Array<{ model: string; id: string }> = []): string {
-		const id = randomId();
-		const rec: PersistenceRecord = { id, appId, data: clone(data), associations: associations.map((a) => ({ ...a })) };
-		this.persistence.set(id, rec);
-		for (const key of indexKeys(rec)) {
-			let ids = this.persistenceIndex.get(key);
-			if (!ids) this.persistenceIndex.set(key, (ids = new Set()));
-			ids.add(id);
-		}
-		return id;
-	}
-
-	private persistenceDelete(rec: PersistenceRecord): void {
-		this.persistence.delete(rec.id);
-		for (const key of indexKeys(rec)) {
-			const ids = this.persistenceIndex.get(key);
-			ids?.delete(rec.id);
-			if (ids?.size === 0) this.persistenceIndex.delete(key);
-		}
+	persistenceCreate(appId: string, data: unknown, associations: Association[] = []): string {
+		return this.persistence.create(appId, data, associations);
 	}
 
 	persistenceReadById(appId: string, id: string): unknown {
-		const rec = this.persistence.get(id);
-		return rec && rec.appId === appId ? clone(rec.data) : undefined;
+		return this.persistence.readById(appId, id);
 	}
 
-	/** The app's records holding every association, in insertion order; an indexed lookup, not a scan. */
-	persistenceFind(appId: string, associations: Array<{ model: string; id: string }>): PersistenceRecord[] {
-		const matches = (rec: PersistenceRecord) =>
-			rec.appId === appId && associations.every((a) => rec.associations.some((b) => b.model === a.model && b.id === a.id));
-		if (associations.length === 0) return [...this.persistence.values()].filter(matches);
-		let smallest: Set<string> | undefined;
-		for (const a of associations) {
-			const ids = this.persistenceIndex.get(`${appId}|${a.model}|${a.id}`);
-			if (!ids) return [];
-			if (!smallest || ids.size < smallest.size) smallest = ids;
-		}
-		const out: PersistenceRecord[] = [];
-		for (const id of smallest ?? []) {
-			const rec = this.persistence.get(id);
-			if (rec && matches(rec)) out.push(rec);
-		}
-		return out;
-	}
-
-	persistenceReadByAssociations(appId: string, associations: Array<{ model: string; id: string }>): unknown[] {
-		return this.persistenceFind(appId, associations).map((r) => clone(r.data));
+	persistenceReadByAssociations(appId: string, associations: Association[]): unknown[] {
+		return this.persistence.readByAssociations(appId, associations);
 	}
 
 	persistenceRemove(appId: string, id: string): unknown {
-		const rec = this.persistence.get(id);
-		if (!rec || rec.appId !== appId) return undefined;
-		this.persistenceDelete(rec);
-		return rec.data;
+		return this.persistence.remove(appId, id);
 	}
 
-	persistenceRemoveByAssociations(appId: string, associations: Array<{ model: string; id: string }>): unknown[] | undefined {
-		const found = this.persistenceFind(appId, associations);
-		if (found.length === 0) return undefined;
-		for (const r of found) this.persistenceDelete(r);
-		return found.map((r) => r.data);
+	persistenceRemoveByAssociations(appId: string, associations: Association[]): unknown[] | undefined {
+		return this.persistence.removeByAssociations(appId, associations);
 	}
 
 	persistenceUpdate(appId: string, id: string, data: unknown, upsert: boolean): string {
-		const rec = this.persistence.get(id);
-		if (rec && rec.appId === appId) {
-			rec.data = clone(data);
-			return id;
-		}
-		if (!upsert) throw new WorldError('error-not-found', `No record with id ${id}`);
-		this.persistence.set(id, { id, appId, data: clone(data), associations: [] });
-		return id;
+		return this.persistence.update(appId, id, data, upsert);
 	}
 
-	/** Updates the first record holding all associations (MongoDB update without multi), or inserts. */
-	persistenceUpdateByAssociations(
-		appId: string,
-		associations: Array<{ model: string; id: string }>,
-		data: unknown,
-		upsert: boolean,
-	): string {
-		const [first] = this.persistenceFind(appId, associations);
-		if (first) {
-			first.data = clone(data);
-			return first.id;
-		}
-		if (!upsert) throw new WorldError('error-not-found', 'No record with these associations');
-		return this.persistenceCreate(appId, data, associations);
+	persistenceUpdateByAssociations(appId: string, associations: Association[], data: unknown, upsert: boolean): string {
+		return this.persistence.updateByAssociations(appId, associations, data, upsert);
 	}
 
 	persistencePurge(appId: string): void {
-		for (const rec of [...this.persistence.values()]) if (rec.appId === appId) this.persistenceDelete(rec);
+		this.persistence.purge(appId);
 	}
 
 	// ---------------------------------------------------------------- scheduler
@@ -913,8 +854,4 @@ function verifyPassword(password: string, stored: { salt: string; hash: string }
 
 function clone<T>(v: T): T {
 	return v === undefined ? v : structuredClone(v);
-}
-
-function indexKeys(rec: PersistenceRecord): string[] {
-	return rec.associations.map((a) => `${rec.appId}|${a.model}|${a.id}`);
 }

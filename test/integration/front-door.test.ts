@@ -29,7 +29,12 @@ const SAMPLES: Record<string, Sample> = {
 	getPoints: { params: { externalId: 'fd-1' }, status: 200 },
 	replaceTriggers: { body: { triggers: [{ pattern: '^hello$', responses: ['hi'] }] }, status: 200 },
 	getTriggers: { status: 200 },
-	putPerson: { params: { externalId: 'fd-1' }, body: PERSON, status: 202 },
+	// The path names the person: `externalId` is optional in this body (and must equal the path when present).
+	putPerson: {
+		params: { externalId: 'fd-1' },
+		body: { firstName: 'Ada', lastName: 'Door', email: 'ada.door@example.org', emailVerified: true },
+		status: 202,
+	},
 	putGroup: {
 		params: { key: 'fd-group' },
 		body: { name: 'Front Door Group', members: [{ externalId: 'fd-1', role: 'leader' }] },
@@ -411,9 +416,12 @@ describe('external API front door: every operation of the OpenAPI description', 
 
 	it('answers 502 sync-failed when the sync cannot start, and 503 busy when another snapshot holds the desired state', async () => {
 		// Another snapshot is being stored (its lease is live): a second one waits its turn, then gives up with 503.
-		const lease = h.world.persistenceCreate(h.appId, { owner: '0-another-instance', until: Date.now() + 60_000 }, [
-			{ model: 'misc', id: 'ri:sync-desired-lease' },
-			{ model: 'misc', id: 'ri:sync-desired-lease:0-another-instance' },
+		// A claim as adapters/lease.ts inserts it, made 10 s ago by another instance (core/lease.ts: an older live claim holds).
+		const claim = { id: '0-another-instance.1', job: 'sync-desired', at: Date.now() - 10_000, until: Date.now() + 60_000 };
+		const lease = h.world.persistenceCreate(h.appId, claim, [
+			{ model: 'misc', id: 'ri:job-lease' },
+			{ model: 'misc', id: `ri:job-lease:${claim.id}` },
+			{ model: 'misc', id: 'ri:job-lease#job:sync-desired' },
 		]);
 		const busy = h.app('POST', 'snapshot', SAMPLES.postSnapshot.body);
 		try {

@@ -10,6 +10,7 @@
  * the test, unless the test declared it with `h.expectErrors(/pattern/)`; a declared pattern that
  * nothing matched fails it too.
  */
+import { adversarialFromEnv, seedFromEnv } from '../../sandbox/adversary';
 import { httpRequest } from '../../sandbox/http-client';
 import { Sandbox, SandboxInfo, SandboxOptions } from '../../sandbox/sandbox';
 
@@ -41,8 +42,19 @@ export class Harness {
 		readonly info: SandboxInfo,
 	) {}
 
+	/**
+	 * Starts a sandbox. A cluster (`instances` >= 2) runs in adversarial mode unless the options or
+	 * `SANDBOX_ADVERSARIAL=0` say otherwise; its seed is printed (`SANDBOX_SEED=<seed>` draws the same delays).
+	 */
 	static async start(options: SandboxOptions = {}): Promise<Harness> {
-		const sandbox = new Sandbox({ port: 0, ...options });
+		const cluster = (options.instances ?? 1) >= 2;
+		const adversarial = options.adversarial ?? (adversarialFromEnv(cluster) ? seedFromEnv() : false);
+		const sandbox = new Sandbox({ port: 0, ...options, adversarial });
+		if (sandbox.adversary) {
+			process.stdout.write(
+				`      [sandbox: ${options.instances ?? 1} instance(s), adversarial scheduling, SANDBOX_SEED=${sandbox.adversary.seed}]\n`,
+			);
+		}
 		try {
 			const info = await sandbox.start();
 			const h = new Harness(sandbox, info);

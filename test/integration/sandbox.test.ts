@@ -49,7 +49,12 @@ describe('sandbox: Rocket.Chat stand-in with the packaged app', function () {
 	it('answers REST calls with Rocket.Chat shapes, auth and permission checks', async () => {
 		const unauth = await h.rest('GET', 'me', undefined, null);
 		expect(unauth.status).to.equal(401);
-		expect(unauth.body).to.deep.equal({ status: 'error', message: 'You must be logged in to do this.' });
+		expect(unauth.body).to.deep.equal({
+			success: false,
+			error: 'You must be logged in to do this.',
+			status: 'error',
+			message: 'You must be logged in to do this.',
+		});
 
 		const created = await h.rest<{ user: { _id: string; username: string } }>('POST', 'users.create', {
 			email: 'zoe@example.org',

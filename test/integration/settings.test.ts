@@ -28,7 +28,7 @@ interface TokenReply {
 
 /** A record of the app's persistence by aggregate and id (adapters/persistence/RecordStore.ts), as stored. */
 function record<T>(h: Harness, aggregate: string, id: string): T | undefined {
-	const [rec] = h.world.persistenceFind(h.appId, [misc(`ri:${aggregate}`), misc(`ri:${aggregate}:${id}`)]);
+	const [rec] = h.world.persistence.find(h.appId, [misc(`ri:${aggregate}`), misc(`ri:${aggregate}:${id}`)]);
 	return rec?.data as T | undefined;
 }
 const calls = (h: Harness, endpoint: string) => h.world.restCalls.get(`/api/v1/${endpoint}`) ?? 0;
@@ -129,7 +129,7 @@ describe('settings: site URL, sign-in and points cool-downs, log retention', fun
 			const cooldown = record<{ until: number }>(h, 'sso-cooldown', 'refused-2');
 			expect((cooldown?.until ?? 0) - t0).to.be.within(55_000, 61_000);
 			// Once it is over (the record aged by a minute), Rocket.Chat is asked again.
-			const [stored] = h.world.persistenceFind(h.appId, [misc('ri:sso-cooldown:refused-2')]);
+			const [stored] = h.world.persistence.find(h.appId, [misc('ri:sso-cooldown:refused-2')]);
 			(stored.data as { until: number }).until = Date.now() - 1;
 			await h.app('POST', 'sso/token', person('refused-2'));
 			expect(calls(h, 'users.create') - creates).to.equal(2);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { Harness } from './harness';
-import { drainJobs, GroupReply, Org, orgPerson, picture, status, SyncReply } from './sync-support';
+import { drainJobs, GroupReply, Org, orgPerson, picture, status, SyncReply, untilComplete } from './sync-support';
 
 /** 12 people in three groups of six with two leaders each, a role for four of them, photos for everyone. */
 function org(): Org {
@@ -36,20 +36,6 @@ function expectOrgApplied(h: Harness): void {
 	}
 	// One account per person: no duplicate created by a retry or a second instance.
 	expect([...h.world.users.values()].filter((u) => u.type === 'user')).to.have.length(12 + 1);
-}
-
-/** Lets scheduled runs (continuations included, however far ahead) go on until the pass is complete. */
-async function untilComplete(h: Harness, deadlineMs = 90_000): Promise<number> {
-	const deadline = Date.now() + deadlineMs;
-	let runs = 0;
-	for (;;) {
-		runs += await drainJobs(h, { ahead: 120_000, rounds: 200 });
-		const s = await status(h);
-		if (s.sync.current === null && s.sync.lastRun?.outcome === 'finished') return runs;
-		if (Date.now() > deadline) throw new Error(`the sync did not complete: ${JSON.stringify(s.sync)}`);
-		// A run may be in its rate-limit wait on another path: ask for one more.
-		await h.app('POST', 'sync');
-	}
 }
 
 describe('sync: rate limits, failures and concurrent instances lose nothing', function () {

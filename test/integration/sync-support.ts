@@ -206,3 +206,17 @@ export async function userOverRest(
 	);
 	return res.status === 200 ? res.body.user : null;
 }
+
+/** Lets scheduled runs (continuations included, however far ahead) go on until the pass is complete. */
+export async function untilComplete(h: Harness, deadlineMs = 90_000): Promise<number> {
+	const deadline = Date.now() + deadlineMs;
+	let runs = 0;
+	for (;;) {
+		runs += await drainJobs(h, { ahead: 120_000, rounds: 200 });
+		const s = await status(h);
+		if (s.sync.current === null && s.sync.lastRun?.outcome === 'finished') return runs;
+		if (Date.now() > deadline) throw new Error(`the sync did not complete: ${JSON.stringify(s.sync)}`);
+		// A run may be in its rate-limit wait on another path: ask for one more.
+		await h.app('POST', 'sync');
+	}
+}

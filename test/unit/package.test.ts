@@ -3,6 +3,7 @@
  * Rocket.Chat server would read it, and that packaging fails with the compiler's own error.
  * `npm test` packages before running the tests; run alone, this file packages when the zip is missing.
  */
+import { parse } from 'acorn';
 import AdmZip from 'adm-zip';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ts from 'typescript';
+
+import { DEFINITIONS, hostedVersions, pinnedVersion } from '../../sandbox/engines/engines.mjs';
 
 const ROOT = join(__dirname, '..', '..');
 const nodeRequire = createRequire(join(ROOT, 'package.json'));
@@ -49,7 +52,11 @@ interface AppInfo {
 	implements: string[];
 }
 
-const semver = nodeRequire('semver') as { validRange(range: string): string | null; satisfies(version: string, range: string): boolean };
+const semver = nodeRequire('semver') as {
+	validRange(range: string): string | null;
+	satisfies(version: string, range: string): boolean;
+	minVersion(range: string): { version: string } | null;
+};
 
 function isAllowedModule(name: string): boolean {
 	const bare = name.replace(/^node:/, '');
@@ -153,13 +160,31 @@ describe('package (dist zip)', function () {
 			expect(entries).to.include(info.classFile.replace('.ts', '.js'));
 		});
 
-		it('requires an API version that 1.59.0 and newer 1.x engines satisfy', () => {
+		it('requires the range of engines it is tested on, as app.json declares it: the CLI did not rewrite it', () => {
 			const range = info.requiredApiVersion;
+			// rc-apps rewrites the range to the exact @rocket.chat/apps-engine devDependency when they differ,
+			// which would shut out every other engine.
+			expect(range, 'requiredApiVersion in the zip').to.equal(source.requiredApiVersion);
+			expect(range).to.not.equal(pinnedVersion());
 			expect(semver.validRange(range), `requiredApiVersion ${range}`).to.not.equal(null);
-			for (const v of ['1.59.0', '1.60.0', '1.66.0']) {
+			// From the oldest engine the tests run on (npm run test:engines) ...
+			const hosted = hostedVersions();
+			expect(semver.minVersion(range)?.version, 'the lowest engine accepted is the oldest one tested').to.equal(hosted[0]);
+			// ... through every hosted one and the newest definitions the code is type-checked against, within 1.x.
+			for (const v of [...hosted, ...Object.keys(DEFINITIONS)]) {
 				expect(semver.satisfies(v, range), `${v} satisfies ${range}`).to.equal(true);
 			}
 			expect(semver.satisfies('2.0.0', range), 'a 2.x engine is not promised').to.equal(false);
+		});
+
+		it('is held to the same range by the probe app the sandbox tests deploy with the official CLI', () => {
+			const probe = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/probe-app/app.json'), 'utf8')) as AppInfo;
+			const probePackage = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/probe-app/package.json'), 'utf8')) as {
+				devDependencies: Record<string, string>;
+			};
+			expect(probe.requiredApiVersion).to.equal(source.requiredApiVersion);
+			// The CLI compares the two and rewrites app.json when they differ.
+			expect(probePackage.devDependencies['@rocket.chat/apps-engine']).to.equal(source.requiredApiVersion);
 		});
 
 		it('declares its permissions, each known to the engine', () => {
@@ -195,6 +220,14 @@ describe('package (dist zip)', function () {
 			expect(entries).to.include(info.iconFile);
 			const icon = zip.getEntry(info.iconFile)?.getData();
 			expect(icon?.subarray(0, 8).toString('hex')).to.equal('89504e470d0a1a0a');
+		});
+
+		it('parses as ES2017, as Apps-Engine 1.53 parses app code', () => {
+			const code = zip.readAsText('RocketIntegrationApp.js');
+			const options = { sourceType: 'script', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true } as const;
+			expect(() => parse(code, { ...options, ecmaVersion: 2017 })).to.not.throw();
+			// The check can fail: a regex literal with a Unicode property escape is ES2018.
+			expect(() => parse('const r = /\\p{L}/u;', { ...options, ecmaVersion: 2017 })).to.throw(/Invalid/);
 		});
 
 		it('requires no module outside the runtime allowed list', () => {

@@ -7,7 +7,12 @@ import { README, renderReadme, renderSettingsReference } from '../../scripts/set
 
 const ROOT = join(__dirname, '..', '..');
 const readme = readFileSync(README, 'utf8');
-const appInfo = JSON.parse(readFileSync(join(ROOT, 'app.json'), 'utf8')) as { id: string; version: string; nameSlug: string };
+const appInfo = JSON.parse(readFileSync(join(ROOT, 'app.json'), 'utf8')) as {
+	id: string;
+	version: string;
+	nameSlug: string;
+	requiredApiVersion: string;
+};
 
 describe('README', () => {
 	it('has the configuration reference generated from the settings (run `npx tsx scripts/settings-doc.ts` to update)', async () => {
@@ -31,6 +36,13 @@ describe('README', () => {
 
 	it('points to the OpenAPI description under the app id of app.json', () => {
 		expect(readme).to.contain(`/api/apps/public/${appInfo.id}/openapi.json`);
+	});
+
+	it("names the supported Rocket.Chat releases and app.json's engine range in the install section", () => {
+		const install = readme.slice(readme.indexOf('## Installing in Rocket.Chat'), readme.indexOf('\n1. '));
+		expect(install).to.contain(`\`requiredApiVersion: ${appInfo.requiredApiVersion}\``);
+		expect(install).to.contain(`Apps-Engine is ${appInfo.requiredApiVersion.replace(/^\^/, '')} or a newer 1.x`);
+		expect(install).to.match(/Rocket\.Chat \d+\.\d+ or newer/);
 	});
 
 	it('names the package the packaging step produces', () => {

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 
 import { afterFailure, HISTORY_BACKOFF, parseRetryAfter, retryDelayMs } from '../../../core/history/backoff';
-import { holdsLease, LEASE_MS, mayTakeLease, winningLease } from '../../../core/lease';
 
 const T0 = 1_700_000_000_000;
 
@@ -44,21 +43,5 @@ describe('chat history backoff', () => {
 		expect(parseRetryAfter(new Date(T0 + 5000).toUTCString(), T0)).to.equal(5000);
 		expect(parseRetryAfter('soon', T0)).to.equal(undefined);
 		expect(parseRetryAfter(undefined, T0)).to.equal(undefined);
-	});
-});
-
-describe('chat history delivery lease', () => {
-	it('lets one owner deliver: the live lease with the smallest owner wins, expired ones do not count', () => {
-		const leases = [
-			{ owner: 'b', until: T0 + LEASE_MS },
-			{ owner: 'a', until: T0 + LEASE_MS },
-			{ owner: '0', until: T0 - 1 },
-		];
-		expect(winningLease(leases, T0)?.owner).to.equal('a');
-		expect(holdsLease(leases, 'a', T0)).to.equal(true);
-		expect(holdsLease(leases, 'b', T0)).to.equal(false);
-		expect(mayTakeLease(leases, 'c', T0)).to.equal(false);
-		expect(mayTakeLease(leases, 'c', T0 + LEASE_MS)).to.equal(true);
-		expect(mayTakeLease([], 'c', T0)).to.equal(true);
 	});
 });

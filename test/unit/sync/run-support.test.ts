@@ -2,7 +2,6 @@ import { expect } from 'chai';
 
 import { accountAllocator } from '../../../core/sync/allocator';
 import { destructiveCounts, gate, safetyFloor, SAFETY_MINIMUM_COUNT, withinCounts } from '../../../core/sync/gate';
-import { holdsLease, mayTakeLease, winningLease } from '../../../core/lease';
 import { checkSafety, plan, planFingerprint } from '../../../core/sync';
 import { account, actualState, desiredState, person, room } from './fixtures';
 
@@ -66,23 +65,6 @@ describe('sync run support: the safety gate', () => {
 	it('keeps a floor of small counts, except with a limit of 0', () => {
 		expect(safetyFloor(0.2)).to.equal(SAFETY_MINIMUM_COUNT);
 		expect(safetyFloor(0)).to.equal(0);
-	});
-});
-
-describe('sync run support: the lease', () => {
-	it('is won by the smallest live owner, the same on every instance', () => {
-		const now = 1000;
-		const leases = [
-			{ owner: 'b', until: 2000 },
-			{ owner: 'a', until: 900 },
-			{ owner: 'c', until: 3000 },
-		];
-		expect(winningLease(leases, now)?.owner).to.equal('b');
-		expect(mayTakeLease(leases, 'c', now)).to.equal(false);
-		expect(mayTakeLease(leases, 'b', now)).to.equal(true);
-		expect(holdsLease(leases, 'b', now)).to.equal(true);
-		expect(holdsLease(leases, 'c', now)).to.equal(false);
-		expect(mayTakeLease([{ owner: 'a', until: 900 }], 'z', now), 'an expired lease does not count').to.equal(true);
 	});
 });
 

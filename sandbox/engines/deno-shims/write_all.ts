@@ -1,5 +1,5 @@
-// Local stand-in for deno.land/std io/write_all.ts, which the Apps-Engine Deno runtime imports
-// by URL. The sandbox has no access to deno.land, so setup maps that URL to this module.
+// Local stand-in for deno.land/std io/write_all.ts (imported by URL up to Apps-Engine 1.59) and for
+// jsr:@std/io (from 1.62): the sandbox reaches neither, so setup maps both to this module.
 export interface Writer {
 	write(p: Uint8Array): Promise<number>;
 }
