@@ -271,7 +271,13 @@ export class Sandbox {
 	): void {
 		if (!this.appId) return;
 		const inst = instance ?? this.pick();
-		this.track(inst.engine.messageEvent(kind, messageId, snapshot, actorId).catch(() => undefined));
+		this.track(
+			inst.engine
+				.messageEvent(kind, messageId, snapshot, actorId)
+				.catch((err: unknown) =>
+					this.service.recordServerError(`message-${kind}`, err instanceof Error ? err.message : String(err)),
+				),
+		);
 	}
 
 	/** Runs every job due now (or at `now`) once, each on one instance; returns how many ran. */
@@ -284,6 +290,7 @@ export class Sandbox {
 				await inst.engine.runJob(job.appId, job.processorId, job.id, job.data);
 			} catch (err) {
 				error = err instanceof Error ? err.message : String(err);
+				this.service.recordServerError(`job ${job.processorId}`, error);
 			}
 			this.world.completeJob(job.id, error, now);
 		}

@@ -54,9 +54,18 @@ export abstract class WorldBase {
 	readonly ephemeral: EphemeralNotice[] = [];
 	readonly uiNotices: UiNotice[] = [];
 	readonly outboundCalls: OutboundCall[] = [];
+	/** The apps' log entries as the engine stores them (each with `seq`, its number in arrival order); the latest 5,000. */
 	readonly appLogs: unknown[] = [];
+	/** How many app log entries were ever stored (the `seq` of the latest). */
+	appLogCount = 0;
 	/** Calls the engine refused because an app lacks a permission (Rocket.Chat only logs them). */
 	readonly permissionErrors: Array<{ message: string; ts: Date }> = [];
+	/**
+	 * What a Rocket.Chat server writes to its own log about an app, while the app sees nothing: a
+	 * listener, command, endpoint or UI handler that threw (the engine swallows the error), a job
+	 * that failed, a message event that could not be delivered. Tests check it stays empty.
+	 */
+	readonly serverErrors: Array<{ source: string; message: string; ts: Date }> = [];
 	/** Apps-Engine metadata storage items, by app id. */
 	readonly appStorage = new Map<string, Record<string, unknown>>();
 	readonly appSources = new Map<string, Buffer>();

@@ -655,6 +655,10 @@ export class WorldService {
 		this.world.permissionErrors.push({ message, ts: new Date() });
 	}
 
+	recordServerError(source: string, message: string): void {
+		this.world.serverErrors.push({ source, message: message.slice(0, 2000), ts: new Date() });
+	}
+
 	recordOutbound(call: { appId: string; method: string; url: string; status: number }): void {
 		this.world.outboundCalls.push({ ...call, ts: new Date() });
 	}
@@ -732,7 +736,7 @@ export class WorldService {
 	}
 
 	logStore(entry: Record<string, unknown>): Record<string, unknown> {
-		const doc = { ...entry, _id: randomId() };
+		const doc = { ...entry, _id: randomId(), seq: ++this.world.appLogCount };
 		this.world.appLogs.push(doc);
 		if (this.world.appLogs.length > 5000) this.world.appLogs.splice(0, this.world.appLogs.length - 5000);
 		return doc;

@@ -18,7 +18,8 @@ import {
 /**
  * The sync end to end in the sandbox: a snapshot of an org becomes rooms, members, leaders, moderators,
  * roles and account states, read back over REST as an admin would; a second sync writes nothing; each
- * change produces exactly its writes.
+ * change produces exactly its writes. One story, in order: each change is made to the org the tests
+ * before it built, which is what "exactly its writes" is measured against.
  */
 describe('sync: an org snapshot becomes rooms, members, roles and account states', function () {
 	this.timeout(120_000);
