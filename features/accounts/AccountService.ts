@@ -409,8 +409,11 @@ export class AccountService {
 	}
 
 	private async logFailure(externalId: string, event: string, error: Error): Promise<{ reference: string }> {
-		const entry = await this.log.add(this.deps.persis, { level: 'error', event, externalId, message: error.message });
-		this.deps.logger.error(`${event} for ${externalId} [${entry.reference}]: ${entry.message}`);
+		// Rocket.Chat's rate limiter: nothing is wrong, the call is repeated on a later run (a warning, not an error).
+		const level = error instanceof RestError && error.kind === 'rate-limited' ? 'warning' : 'error';
+		const entry = await this.log.add(this.deps.persis, { level, event, externalId, message: error.message });
+		if (level === 'error') this.deps.logger.error(`${event} for ${externalId} [${entry.reference}]: ${entry.message}`);
+		else this.deps.logger.warn(`${event} for ${externalId} [${entry.reference}]: ${entry.message}`);
 		return entry;
 	}
 }

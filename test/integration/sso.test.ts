@@ -123,7 +123,7 @@ describe('accounts: POST sso/token', function () {
 
 	it('logs a refused creation once, answers chat-server-error with its reference, and does not loop', async () => {
 		// Rocket.Chat refuses: the admin lost the permission to create users. The app logs it once.
-		h.expectErrors(/account-create-failed for p-6 \[log-[^\]]+\]: users\.create: forbidden/);
+		h.expectErrors(/account-create-failed for p-6 \[log-[^\]]+\]: users\.create: bad-request \(HTTP 400\)/);
 		h.world.setPermissionRoles('create-user', []);
 		try {
 			const creates = () => h.world.restCalls.get('/api/v1/users.create') ?? 0;
