@@ -7,7 +7,8 @@ import { loadConfig } from '../adapters/config';
 import { loadTriggerSet } from '../features/chatbot/triggerSet';
 import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
-import { isAdmin, listView } from '../ui/triggersModal';
+import { isAdmin } from '../core/security/accounts';
+import { listView } from '../ui/triggersModal';
 
 /** Triggers listed as text at most (the modal pages through any number). */
 const MAX_LISTED = 100;

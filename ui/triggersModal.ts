@@ -23,6 +23,7 @@ import { currentMatcher, loadTriggerSet, newTriggerId, saveTriggerSet, TriggerSe
 import { triggerErrorText } from '../features/chatbot/texts';
 import { Translate, translatorFor } from '../adapters/i18n';
 import { compileTriggerSet } from '../core/chatbot/triggerMatcher';
+import { isAdmin } from '../core/security/accounts';
 import { parseResponsesText, pickReply, Trigger, TriggerError, validateTrigger } from '../core/chatbot/triggers';
 
 export const MODAL_PREFIX = 'ri-triggers';
@@ -56,10 +57,6 @@ export function isTriggersView(viewId: string | undefined): boolean {
 
 export function isTriggersAction(actionId: string | undefined): boolean {
 	return typeof actionId === 'string' && actionId.startsWith(`${MODAL_PREFIX}.`);
-}
-
-export function isAdmin(user: IUser | undefined): boolean {
-	return Array.isArray(user?.roles) && user.roles.includes('admin');
 }
 
 // ---------------------------------------------------------------- views
@@ -389,7 +386,7 @@ export async function handleTriggersViewSubmit(env: Env, context: UIKitViewSubmi
 		return responder.updateModalViewResponse(await listResponse(env, t, set, { page, notice: t('triggers_gone') }));
 
 	const trigger: Trigger = {
-		id: index >= 0 ? set.triggers[index].id : newTriggerId(set.triggers.length),
+		id: index >= 0 ? set.triggers[index].id : newTriggerId(),
 		pattern: draft.pattern,
 		responses: parseResponsesText(draft.responses),
 		enabled: draft.enabled,

@@ -2,6 +2,7 @@ import { latestLogEntries } from '../../features/admin/log';
 import { PeopleLookup, PersonRecord } from '../../features/accounts/people';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
 import { RestError } from '../../adapters/rocketchat/RestClient';
+import { isAdmin } from '../../core/security/accounts';
 import { CommandContext, StatusSection, Subcommand } from './types';
 
 const DEFAULT_LOG_LINES = 10;
@@ -79,8 +80,7 @@ export const accountsSection: StatusSection = async (ctx: CommandContext) => {
 	try {
 		const rest = await restClientFor(ctx.http, ctx.read, ctx.configResult.config, 8000);
 		const me = await rest.me();
-		const isAdmin = (me.roles ?? []).includes('admin');
-		lines.push(`- ${ctx.t(isAdmin ? 'status_rest_ok' : 'status_rest_not_admin', { username: me.username })}`);
+		lines.push(`- ${ctx.t(isAdmin(me) ? 'status_rest_ok' : 'status_rest_not_admin', { username: me.username })}`);
 	} catch (err) {
 		const kind = err instanceof RestError ? err.kind : 'network';
 		lines.push(`- ${ctx.t('status_rest_failed', { reason: ctx.t(`rest_error_${kind}`) })}`);

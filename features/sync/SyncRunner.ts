@@ -31,7 +31,9 @@ import { Applier, ApplyResult } from './applier';
 import { DesiredStore, SnapshotBody } from './desiredStore';
 import { fetchFeed } from './feed';
 import { scheduleRun } from './schedule';
-import { mapLimit, newRunId } from './util';
+import { newId } from '../../adapters/ids';
+import { mapLimit } from './util';
+import { describeError } from '../../core/errors';
 
 export type SyncTrigger = 'schedule' | 'push' | 'continue' | 'request' | 'command' | 'confirm';
 
@@ -114,7 +116,7 @@ export class SyncRunner {
 		try {
 			rest = await restClientFor(this.deps.http, this.deps.read, config, budget + 2_000);
 		} catch (err) {
-			const error = err instanceof Error ? err.message : String(err);
+			const error = describeError(err);
 			if (!dryRun) await this.recordRun(started, options.trigger, 'failed', error);
 			return done({ outcome: 'failed', error });
 		}
@@ -138,7 +140,7 @@ export class SyncRunner {
 			await this.recordRun(started, options.trigger, result.outcome, result.halted ?? result.error);
 			return done(result);
 		} catch (err) {
-			const message = err instanceof Error ? err.message : String(err);
+			const message = describeError(err);
 			const entry = await this.log.add(this.deps.persis, { level: 'error', event: 'sync-failed', message });
 			this.deps.logger.error(`sync run failed [${entry.reference}]: ${message}`);
 			await this.recordRun(started, options.trigger, 'failed', message);
@@ -291,7 +293,7 @@ export class SyncRunner {
 	private newPass(fingerprint: string, summary: Summary, conflictCount: number, desiredRev: string | null): PassRecord {
 		const now = this.now();
 		return {
-			passId: newRunId(now),
+			passId: newId('', now),
 			startedAt: now,
 			lastRunAt: now,
 			cursor: null,

@@ -15,6 +15,7 @@ import { RoomStateRecord, RoomStateRepository } from '../../adapters/persistence
 import { RestError, RocketChatClient } from '../../adapters/rocketchat/RestClient';
 import { ActualSnapshot } from './actual';
 import { mapLimit } from './util';
+import { describeError } from '../../core/errors';
 
 /** Members added or removed in one call. */
 const MEMBER_BATCH = 200;
@@ -214,7 +215,7 @@ export class Applier {
 				throw new StopRun('transient');
 			if (err.errorType && ALREADY_DONE.has(err.errorType)) return DONE;
 		}
-		return { ok: false, skipped: false, message: err instanceof Error ? err.message : String(err) };
+		return { ok: false, skipped: false, message: describeError(err) };
 	}
 
 	private async single(op: SyncOp): Promise<Outcome> {
