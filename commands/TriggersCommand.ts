@@ -8,13 +8,13 @@ import { loadTriggerSet } from '../features/chatbot/triggerSet';
 import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
 import { isAdmin } from '../core/security/accounts';
-import { listView } from '../ui/triggersModal';
+import { listView } from '../ui/triggers/listView';
 
 /** Triggers listed as text at most (the modal pages through any number). */
 const MAX_LISTED = 100;
 
 /**
- * `/triggers` (admins): opens the trigger editor (ui/triggersModal.ts). `/triggers list` answers with the set as
+ * `/triggers` (admins): opens the trigger editor (ui/triggers/). `/triggers list` answers with the set as
  * text instead, for clients that cannot show a modal.
  */
 export class TriggersCommand implements ISlashCommand {
