@@ -23,7 +23,7 @@ export async function renderKeys(keys: ReadonlyArray<string> = englishKeys()): P
 	const body = [
 		'// Generated from i18n/en.json by `npx tsx scripts/i18n-keys.ts`; do not edit (test/unit/i18n.test.ts checks it).',
 		'',
-		'/** Every key of the app\'s texts: what a translator accepts. */',
+		"/** Every key of the app's texts: what a translator accepts. */",
 		`export type I18nKey =\n${keys.map((k) => `\t| ${JSON.stringify(k).replace(/^"|"$/g, "'")}`).join('\n')};`,
 		'',
 	].join('\n');
