@@ -1,6 +1,14 @@
 import { IHttp, ILogger, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { AccountView, CreateOutcome, inUseField, provisionAccount, ProvisionEffect, SaveHow } from '../../core/accounts/provision';
+import {
+	AccountView,
+	CreateOutcome,
+	inUseField,
+	PersonToProvision,
+	provisionAccount,
+	ProvisionEffect,
+	SaveHow,
+} from '../../core/accounts/provision';
 import { AppConfig } from '../../core/config';
 import { decideLink, LinkDecision } from '../../core/security/accounts';
 import { displayNameOf } from '../../core/sso';
@@ -15,14 +23,7 @@ import { RcUser, RestCredentials, RestError, RocketChatClient } from '../../adap
 import { asError } from '../../core/errors';
 
 /** A person as the system of record describes them (the contract's `Person`). */
-export interface PersonInput {
-	externalId: string;
-	firstName: string;
-	lastName: string;
-	email: string;
-	/** The system of record verified the e-mail address (default false); the account's `verified` flag follows it. */
-	emailVerified?: boolean;
-	nickName?: string;
+export interface PersonInput extends PersonToProvision {
 	photoUrl?: string | null;
 	active?: boolean;
 }

@@ -1,4 +1,4 @@
-import type { LayoutBlock } from '@rocket.chat/ui-kit';
+import type { LayoutBlock, PlainText } from '@rocket.chat/ui-kit';
 
 import { Translate } from '../../adapters/i18n';
 import { Trigger } from '../../core/chatbot/triggers';
@@ -21,33 +21,10 @@ export function editView(appId: string, t: Translate, trigger: Trigger | undefin
 	const on = { text: plain(t('triggers_enabled_on')), value: 'on' };
 	const off = { text: plain(t('triggers_enabled_off')), value: 'off' };
 	const blocks: LayoutBlock[] = [
-		{
-			type: 'input',
-			blockId: Field.Pattern,
-			label: plain(t('triggers_pattern_label')),
-			hint: plain(t('triggers_pattern_hint')),
-			element: {
-				type: 'plain_text_input',
-				appId,
-				blockId: Field.Pattern,
-				actionId: Field.Pattern,
-				...(values.pattern ? { initialValue: values.pattern } : {}),
-			},
-		},
-		{
-			type: 'input',
-			blockId: Field.Responses,
-			label: plain(t('triggers_responses_label')),
-			hint: plain(t('triggers_responses_hint')),
-			element: {
-				type: 'plain_text_input',
-				appId,
-				blockId: Field.Responses,
-				actionId: Field.Responses,
-				multiline: true,
-				...(values.responses ? { initialValue: values.responses } : {}),
-			},
-		},
+		textInput(appId, Field.Pattern, plain(t('triggers_pattern_label')), plain(t('triggers_pattern_hint')), values.pattern),
+		textInput(appId, Field.Responses, plain(t('triggers_responses_label')), plain(t('triggers_responses_hint')), values.responses, {
+			multiline: true,
+		}),
 		{
 			type: 'input',
 			blockId: Field.Enabled,
@@ -63,20 +40,9 @@ export function editView(appId: string, t: Translate, trigger: Trigger | undefin
 				initialValue: values.enabled ? 'on' : 'off',
 			},
 		},
-		{
-			type: 'input',
-			blockId: Field.Sample,
+		textInput(appId, Field.Sample, plain(t('triggers_edit_sample_label')), plain(t('triggers_edit_sample_hint')), values.sample, {
 			optional: true,
-			label: plain(t('triggers_edit_sample_label')),
-			hint: plain(t('triggers_edit_sample_hint')),
-			element: {
-				type: 'plain_text_input',
-				appId,
-				blockId: Field.Sample,
-				actionId: Field.Sample,
-				...(values.sample ? { initialValue: values.sample } : {}),
-			},
-		},
+		}),
 		{
 			type: 'actions',
 			blockId: `${MODAL_PREFIX}.back`,
@@ -89,5 +55,31 @@ export function editView(appId: string, t: Translate, trigger: Trigger | undefin
 		blocks,
 		submit: button(appId, `${MODAL_PREFIX}.save`, t('triggers_save'), undefined, 'primary'),
 		close: button(appId, `${MODAL_PREFIX}.close`, t('triggers_cancel')),
+	};
+}
+
+/** A text input whose block and action ids are the field's name (errors find it either way). */
+function textInput(
+	appId: string,
+	field: string,
+	label: PlainText,
+	hint: PlainText,
+	initial: string | undefined,
+	options: { multiline?: boolean; optional?: boolean } = {},
+): LayoutBlock {
+	return {
+		type: 'input',
+		blockId: field,
+		...(options.optional ? { optional: true } : {}),
+		label,
+		hint,
+		element: {
+			type: 'plain_text_input',
+			appId,
+			blockId: field,
+			actionId: field,
+			...(options.multiline ? { multiline: true } : {}),
+			...(initial ? { initialValue: initial } : {}),
+		},
 	};
 }
