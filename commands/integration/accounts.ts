@@ -1,3 +1,5 @@
+import { Setting } from '../../core/settingIds';
+import { tokenStrategy } from '../../features/accounts/AccountService';
 import { latestLogEntries } from '../../features/admin/log';
 import { PeopleLookup, PersonRecord } from '../../features/accounts/people';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
@@ -75,6 +77,13 @@ export const whoisCommand: Subcommand = {
 };
 
 /** Whether the REST API answers with the configured admin token, and how many people are mapped. */
+/** What `/integration status` says of each way of getting login tokens. */
+const TOKEN_STRATEGY_TEXTS = {
+	'create-token': 'status_tokens_create_token',
+	login: 'status_tokens_login',
+	untried: 'status_tokens_untried',
+} as const;
+
 export const accountsSection: StatusSection = async (ctx: CommandContext) => {
 	const lines = [`*${ctx.t('status_accounts')}*`];
 	try {
@@ -85,6 +94,8 @@ export const accountsSection: StatusSection = async (ctx: CommandContext) => {
 		const kind = err instanceof RestError ? err.kind : 'network';
 		lines.push(`- ${ctx.t('status_rest_failed', { reason: ctx.t(`rest_error_${kind}`) })}`);
 	}
+	const strategy = await tokenStrategy(ctx.read);
+	lines.push(`- ${ctx.t(TOKEN_STRATEGY_TEXTS[strategy], { setting: ctx.t(Setting.CreateTokensSecret) })}`);
 	const people = await new PeopleLookup(ctx.read.getPersistenceReader()).all();
 	const inactive = people.filter((p) => !p.active).length;
 	lines.push(`- ${ctx.t('status_people', { count: people.length, inactive })}`);
