@@ -36,6 +36,7 @@ import { onSettingChanged } from './handlers/SettingChangeHandler';
 import { UiInteractionHandler } from './handlers/UiInteractionHandler';
 import { processors } from './processors/registry';
 import { settings } from './settings/settings';
+import { describeError } from './core/errors';
 
 export class RocketIntegrationApp
 	extends App
@@ -95,7 +96,7 @@ export class RocketIntegrationApp
 		try {
 			await onEnableSync(environment.getSettings(), configurationModify.scheduler);
 		} catch (err) {
-			this.getLogger().error(`scheduling the sync failed: ${err instanceof Error ? err.message : String(err)}`);
+			this.getLogger().error(`scheduling the sync failed: ${describeError(err)}`);
 		}
 		return true;
 	}

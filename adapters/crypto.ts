@@ -78,11 +78,6 @@ export function randomPassword(): string {
 	return `${randomBytes(24).toString('base64url')}a1A!`;
 }
 
-/** A short, non-secret reference for log entries and error replies. */
-export function newReference(prefix = 'log'): string {
-	return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-}
-
 /** A stable fingerprint (not reversible) used to recognise a value without storing it. */
 export function fingerprint(value: string): string {
 	return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);

@@ -2,6 +2,9 @@ import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { Dictionary, Language, pickLanguage, translate } from '../core/i18n';
+import { I18nKey } from '../core/i18nKeys';
+
+export type { I18nKey };
 
 /**
  * The i18n files, bundled into the app by the packager. Loaded with `require` on first use: the
@@ -22,7 +25,7 @@ function allDictionaries(): Readonly<Record<Language, Dictionary>> {
 	return dictionaries;
 }
 
-export type Translate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
+export type Translate = (key: I18nKey, params?: Readonly<Record<string, string | number>>) => string;
 
 /** A translator in the user's language, else the server's default language, else English. */
 export async function translatorFor(read: IRead, user?: IUser): Promise<Translate> {

@@ -1,6 +1,7 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { acquireLease, LeaseClaim, LeaseEffect, LeaseOptions } from '../core/lease';
+import { newId } from './ids';
 import { RecordStore } from './persistence/RecordStore';
 
 /** The jobs that run alone, each with its own lease. */
@@ -38,7 +39,7 @@ export async function takeLease(
 	const random = deps.random ?? Math.random;
 	const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 	const claims = new RecordStore<LeaseClaim>(CLAIMS_AGGREGATE);
-	const owner = `${now().toString(36)}.${random().toString(36).slice(2, 10)}`;
+	const owner = newId('', now(), random);
 	const protocol = acquireLease(job, owner, options);
 	const perform = async (effect: LeaseEffect): Promise<unknown> => {
 		switch (effect.kind) {

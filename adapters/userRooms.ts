@@ -1,5 +1,7 @@
 import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
+import { describeError } from '../core/errors';
+
 /** Rooms checked at once by the fallback. */
 const PARALLEL = 10;
 
@@ -22,13 +24,7 @@ export async function roomsOfUser(read: IRead, userId: string, roomIds: Readonly
 }
 
 function isMissingAccessor(err: unknown, method: string): boolean {
-	const message =
-		err instanceof Error
-			? err.message
-			: typeof err === 'object' && err !== null
-				? String((err as { message?: unknown }).message)
-				: String(err);
-	return message.includes(`Invalid accessor method "${method}"`);
+	return describeError(err).includes(`Invalid accessor method "${method}"`);
 }
 
 async function membershipByMembers(read: IRead, userId: string, roomIds: string[]): Promise<Set<string>> {

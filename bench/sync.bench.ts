@@ -149,7 +149,7 @@ function emptyActual(size: OrgSize): ActualState {
 	};
 }
 
-/** The allocator the sync runner builds (adapters/sync/SyncRunner.ts): from the accounts and e-mail owners it read. */
+/** The allocator the sync runner builds (features/sync/SyncRunner.ts): from the accounts and e-mail owners it read. */
 function allocator(actual: ActualState): PlanSettings['allocateAccount'] {
 	return accountAllocator({
 		usernames: [...actual.people.values()].map((a) => a.username),

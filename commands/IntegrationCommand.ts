@@ -5,6 +5,7 @@ import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/def
 import { loadConfig } from '../adapters/config';
 import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
+import { isAdmin } from '../core/security/accounts';
 import { helpCommand, subcommands } from './integration/subcommands';
 import { CommandContext } from './integration/types';
 
@@ -22,7 +23,7 @@ export class IntegrationCommand implements ISlashCommand {
 		const room = context.getRoom();
 		const t = await translatorFor(read, sender);
 		const reply = (text: string) => whisper(read, modify, sender, room, text, context.getThreadId());
-		if (!sender.roles.includes('admin')) {
+		if (!isAdmin(sender)) {
 			await reply(t('integration_admin_only'));
 			return;
 		}

@@ -7,13 +7,14 @@ import { loadConfig } from '../adapters/config';
 import { loadTriggerSet } from '../features/chatbot/triggerSet';
 import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
-import { isAdmin, listView } from '../ui/triggersModal';
+import { isAdmin } from '../core/security/accounts';
+import { listView } from '../ui/triggers/listView';
 
 /** Triggers listed as text at most (the modal pages through any number). */
 const MAX_LISTED = 100;
 
 /**
- * `/triggers` (admins): opens the trigger editor (ui/triggersModal.ts). `/triggers list` answers with the set as
+ * `/triggers` (admins): opens the trigger editor (ui/triggers/). `/triggers list` answers with the set as
  * text instead, for clients that cannot show a modal.
  */
 export class TriggersCommand implements ISlashCommand {

@@ -76,8 +76,8 @@ async function putTriggers(ctx: RequestContext<TriggersBody>): Promise<Reply> {
 	// A trigger sent again with the same pattern keeps its id, so an admin's open editor still addresses it.
 	const idsByPattern = new Map<string, string[]>();
 	for (const t of current.triggers) idsByPattern.set(t.pattern, [...(idsByPattern.get(t.pattern) ?? []), t.id]);
-	const triggers: Trigger[] = ctx.body.triggers.map((t, i) => ({
-		id: idsByPattern.get(t.pattern)?.shift() ?? newTriggerId(i),
+	const triggers: Trigger[] = ctx.body.triggers.map((t) => ({
+		id: idsByPattern.get(t.pattern)?.shift() ?? newTriggerId(),
 		pattern: t.pattern,
 		responses: t.responses,
 		enabled: t.enabled !== false,

@@ -5,9 +5,11 @@ import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocke
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import { loadConfig } from '../adapters/config';
+import { newReference } from '../adapters/ids';
 import { AppConfig } from '../core/config';
 import { JsonSchema } from '../contract/schemas';
 import { describeErrors, validatorFor } from '../contract/validate';
+import { describeError } from '../core/errors';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 /** Every method the engine can route to an endpoint; those without an operation answer 405. */
@@ -189,10 +191,8 @@ export class FrontDoorEndpoint extends ApiEndpoint {
 		try {
 			return toResponse(await this.handle(method, request, read, modify, http, persis));
 		} catch (err) {
-			const reference = `req-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-			this.app
-				.getLogger()
-				.error(`${this.spec.path} ${method}: unexpected error [${reference}]: ${err instanceof Error ? err.message : String(err)}`);
+			const reference = newReference('req');
+			this.app.getLogger().error(`${this.spec.path} ${method}: unexpected error [${reference}]: ${describeError(err)}`);
 			return toResponse({ status: 500, body: { error: 'internal-error', reference } });
 		}
 	}

@@ -6,6 +6,7 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { loadConfig } from '../adapters/config';
 import { MessageReactor } from '../features/messageReactor';
 import { messageReactors } from './registry';
+import { describeError } from '../core/errors';
 
 type Kind = 'onSent' | 'onUpdated' | 'onDeleted';
 
@@ -32,9 +33,7 @@ export class MessageEventHandler {
 			try {
 				await reactor[kind]?.(ctx);
 			} catch (err) {
-				this.app
-					.getLogger()
-					.error(`${reactor.name} failed on message ${message.id ?? '?'}: ${err instanceof Error ? err.message : String(err)}`);
+				this.app.getLogger().error(`${reactor.name} failed on message ${message.id ?? '?'}: ${describeError(err)}`);
 			}
 		}
 	}

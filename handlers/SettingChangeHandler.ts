@@ -3,6 +3,7 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 
 import { onSyncSettingUpdated } from '../features/sync/schedule';
+import { describeError } from '../core/errors';
 
 /** A feature's reaction to one changed setting (e.g. rescheduling the sync when its interval changes). */
 export type SettingHook = (
@@ -29,7 +30,7 @@ export async function onSettingChanged(
 		try {
 			await hook(app, setting, configurationModify, read, http);
 		} catch (err) {
-			app.getLogger().error(`setting ${setting.id}: ${err instanceof Error ? err.message : String(err)}`);
+			app.getLogger().error(`setting ${setting.id}: ${describeError(err)}`);
 		}
 	}
 }

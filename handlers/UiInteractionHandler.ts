@@ -3,6 +3,7 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IUIKitResponse, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
 import { routeOfAction, routeOfView, UiEnv } from '../ui/routes';
+import { describeError } from '../core/errors';
 
 /**
  * UI Kit interactions (buttons and modal submits), sent to the view that drew them by the route table
@@ -46,6 +47,6 @@ export class UiInteractionHandler {
 	}
 
 	private fail(kind: string, id: string | undefined, err: unknown): void {
-		this.app.getLogger().error(`${kind} ${id ?? '?'} failed: ${err instanceof Error ? err.message : String(err)}`);
+		this.app.getLogger().error(`${kind} ${id ?? '?'} failed: ${describeError(err)}`);
 	}
 }

@@ -6,7 +6,8 @@ import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
 import { deactivateIdleConfirmed } from '../features/admin/deactivateIdle';
 import { DEACTIVATE_IDLE_ACTION } from './admin/deactivateIdleConfirm';
-import { handleTriggersBlockAction, handleTriggersViewSubmit, isTriggersAction, isTriggersView } from './triggersModal';
+import { handleTriggersBlockAction, handleTriggersViewSubmit } from './triggers/actions';
+import { isTriggersAction, isTriggersView } from './triggers/common';
 
 /** What a route gets to answer an interaction with. */
 export interface UiEnv {
@@ -31,7 +32,7 @@ export interface UiRoute {
 	viewSubmit?(env: UiEnv, context: UIKitViewSubmitInteractionContext): Promise<IUIKitResponse | undefined>;
 }
 
-/** The trigger editor (ui/triggersModal.ts). */
+/** The trigger editor (ui/triggers/). */
 const triggersRoute: UiRoute = {
 	name: 'triggers',
 	ownsAction: (actionId, viewId) => isTriggersAction(actionId) || isTriggersView(viewId),

@@ -1,6 +1,6 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { newReference } from '../crypto';
+import { newReference } from '../ids';
 import { RecordStore } from './RecordStore';
 
 export type LogLevel = 'info' | 'warning' | 'error';

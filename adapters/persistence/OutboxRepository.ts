@@ -1,6 +1,7 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { AttemptMark, BucketView, DoneMark, OutboxEvent, OutboxRecord } from '../../core/history/types';
+import { randomChars } from '../ids';
 import { RecordStore } from './RecordStore';
 
 const BUCKET_TAG = 'bucket';
@@ -20,7 +21,7 @@ export class OutboxRepository {
 
 	/** Records a done or attempt mark under its bucket. */
 	mark(persis: IPersistence, mark: DoneMark | AttemptMark): Promise<void> {
-		const id = `${mark.type}.${mark.bucket}.${mark.at}.${Math.random().toString(36).slice(2, 10)}`;
+		const id = `${mark.type}.${mark.bucket}.${mark.at}.${randomChars()}`;
 		return this.store.insert(persis, id, mark, { [BUCKET_TAG]: String(mark.bucket) });
 	}
 

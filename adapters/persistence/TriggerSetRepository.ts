@@ -1,6 +1,7 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEFAULT_TRIGGERS, Trigger } from '../../core/chatbot/triggers';
+import { newId } from '../ids';
 import { RecordStore } from './RecordStore';
 
 /** The chat trigger set, saved whole (the modal and `PUT triggers` both replace it). */
@@ -49,7 +50,7 @@ export class TriggerSetRepository {
 		const previous = await this.load(read);
 		const now = Date.now();
 		const record: TriggerSetRecord = {
-			etag: `${now.toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+			etag: newId('', now),
 			version: previous.version + 1,
 			updatedAt: now,
 			updatedBy,

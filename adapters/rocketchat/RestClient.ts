@@ -1,6 +1,7 @@
 import { IHttp, IHttpResponse } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { decideRetry, Outcome } from '../../core/retry';
+import { describeError } from '../../core/errors';
 
 export type RestErrorKind =
 	| 'not-configured'
@@ -149,9 +150,7 @@ export class RocketChatClient {
 					rateLimitResetHeader: header(response, 'x-ratelimit-reset'),
 				};
 			} catch (err) {
-				outcome = /time(d)?\s?out|timeout|ETIMEDOUT|aborted/i.test(err instanceof Error ? err.message : String(err))
-					? { kind: 'timeout' }
-					: { kind: 'network' };
+				outcome = /time(d)?\s?out|timeout|ETIMEDOUT|aborted/i.test(describeError(err)) ? { kind: 'timeout' } : { kind: 'network' };
 			}
 			if (response && response.statusCode >= 200 && response.statusCode < 300) return parseBody<T>(response);
 			const decision = decideRetry({

@@ -4,6 +4,7 @@ import { latestLogEntries } from '../../features/admin/log';
 import { PeopleLookup, PersonRecord } from '../../features/accounts/people';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
 import { RestError } from '../../adapters/rocketchat/RestClient';
+import { isAdmin } from '../../core/security/accounts';
 import { CommandContext, StatusSection, Subcommand } from './types';
 
 const DEFAULT_LOG_LINES = 10;
@@ -76,19 +77,25 @@ export const whoisCommand: Subcommand = {
 };
 
 /** Whether the REST API answers with the configured admin token, and how many people are mapped. */
+/** What `/integration status` says of each way of getting login tokens. */
+const TOKEN_STRATEGY_TEXTS = {
+	'create-token': 'status_tokens_create_token',
+	login: 'status_tokens_login',
+	untried: 'status_tokens_untried',
+} as const;
+
 export const accountsSection: StatusSection = async (ctx: CommandContext) => {
 	const lines = [`*${ctx.t('status_accounts')}*`];
 	try {
 		const rest = await restClientFor(ctx.http, ctx.read, ctx.configResult.config, 8000);
 		const me = await rest.me();
-		const isAdmin = (me.roles ?? []).includes('admin');
-		lines.push(`- ${ctx.t(isAdmin ? 'status_rest_ok' : 'status_rest_not_admin', { username: me.username })}`);
+		lines.push(`- ${ctx.t(isAdmin(me) ? 'status_rest_ok' : 'status_rest_not_admin', { username: me.username })}`);
 	} catch (err) {
 		const kind = err instanceof RestError ? err.kind : 'network';
 		lines.push(`- ${ctx.t('status_rest_failed', { reason: ctx.t(`rest_error_${kind}`) })}`);
 	}
 	const strategy = await tokenStrategy(ctx.read);
-	lines.push(`- ${ctx.t(`status_tokens_${strategy.replace('-', '_')}`, { setting: ctx.t(Setting.CreateTokensSecret) })}`);
+	lines.push(`- ${ctx.t(TOKEN_STRATEGY_TEXTS[strategy], { setting: ctx.t(Setting.CreateTokensSecret) })}`);
 	const people = await new PeopleLookup(ctx.read.getPersistenceReader()).all();
 	const inactive = people.filter((p) => !p.active).length;
 	lines.push(`- ${ctx.t('status_people', { count: people.length, inactive })}`);

@@ -3,6 +3,7 @@ import { accountsSection } from './accounts';
 import { historySection } from './history';
 import { syncSection } from './sync';
 import { CommandContext, StatusSection, Subcommand } from './types';
+import { describeError } from '../../core/errors';
 
 /** Sections of `/integration status`; each feature adds its own (sync, history, accounts...). */
 export function statusSections(): StatusSection[] {
@@ -32,7 +33,7 @@ export const statusCommand: Subcommand = {
 			try {
 				parts.push((await section(ctx)).join('\n'));
 			} catch (err) {
-				ctx.app.getLogger().error(`status section failed: ${err instanceof Error ? err.message : String(err)}`);
+				ctx.app.getLogger().error(`status section failed: ${describeError(err)}`);
 			}
 		}
 		await ctx.reply(parts.join('\n\n'));

@@ -3,7 +3,7 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import { Translate } from '../../adapters/i18n';
+import { I18nKey, Translate } from '../../adapters/i18n';
 import { ConfigResult } from '../../core/config';
 
 export interface CommandContext {
@@ -26,7 +26,7 @@ export interface CommandContext {
 export interface Subcommand {
 	readonly name: string;
 	/** i18n key of the one-line usage shown by `help`. */
-	readonly usageKey: string;
+	readonly usageKey: I18nKey;
 	run(ctx: CommandContext): Promise<void>;
 }
 

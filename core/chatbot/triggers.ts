@@ -25,9 +25,10 @@
  * - When several triggers match a message, the shell answers with the first one in the set's order
  *   (`matcher.first(text)`), one reply per message.
  */
-import { RE2JS, RE2JSException } from 're2js';
+import { RE2JS } from 're2js';
 
 import { analyzePattern, PatternAnalysis } from './regexAnalysis';
+import { describeError } from '../errors';
 
 export interface Trigger {
 	readonly id: string;
@@ -138,7 +139,7 @@ export function checkPattern(pattern: string): PatternCheck {
 }
 
 function describeSyntaxError(pattern: string, err: unknown): TriggerError {
-	const raw = err instanceof RE2JSException ? err.message : err instanceof Error ? err.message : String(err);
+	const raw = describeError(err);
 	const detail = raw.replace(/^error parsing regexp: /, '');
 	const backref = /\\[1-9]|\\k<|\(\?P=/.exec(pattern);
 	if (backref && /invalid escape sequence|unsupported Perl syntax/.test(detail)) {

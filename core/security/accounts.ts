@@ -15,6 +15,14 @@
 /** Roles that make an account privileged whatever the setting says. */
 export const ALWAYS_PRIVILEGED_ROLES: readonly string[] = ['admin'];
 
+/** The role of the server's administrators: who may use the app's admin commands, views and buttons. */
+export const ADMIN_ROLE = 'admin';
+
+/** Whether a user (a message's sender, an interaction's user, REST's `me`) is an administrator of the server. */
+export function isAdmin(user: { readonly roles?: readonly string[] } | undefined): boolean {
+	return Array.isArray(user?.roles) && user.roles.includes(ADMIN_ROLE);
+}
+
 /** Roles the system of record may never assign, whatever the allowlist says. */
 export const NEVER_ASSIGNABLE_ROLES: readonly string[] = ['admin', 'bot', 'app'];
 

@@ -1,26 +1,29 @@
 import { IHttp, ILogger, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { AccountView, CreateOutcome, inUseField, provisionAccount, ProvisionEffect, SaveHow } from '../../core/accounts/provision';
+import {
+	AccountView,
+	CreateOutcome,
+	inUseField,
+	PersonToProvision,
+	provisionAccount,
+	ProvisionEffect,
+	SaveHow,
+} from '../../core/accounts/provision';
 import { AppConfig } from '../../core/config';
 import { decideLink, LinkDecision } from '../../core/security/accounts';
 import { displayNameOf } from '../../core/sso';
 import { decryptSecret, encryptSecret, randomPassword } from '../../adapters/crypto';
+import { newId } from '../../adapters/ids';
 import { AccountIntentRepository } from '../../adapters/persistence/AccountIntentRepository';
 import { accountFacts, blockedUsernames, changeRefusal } from './guards';
 import { LogRepository } from '../../adapters/persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../../adapters/persistence/PeopleRepository';
 import { RecordStore } from '../../adapters/persistence/RecordStore';
 import { RcUser, RestCredentials, RestError, RocketChatClient } from '../../adapters/rocketchat/RestClient';
+import { asError } from '../../core/errors';
 
 /** A person as the system of record describes them (the contract's `Person`). */
-export interface PersonInput {
-	externalId: string;
-	firstName: string;
-	lastName: string;
-	email: string;
-	/** The system of record verified the e-mail address (default false); the account's `verified` flag follows it. */
-	emailVerified?: boolean;
-	nickName?: string;
+export interface PersonInput extends PersonToProvision {
 	photoUrl?: string | null;
 	active?: boolean;
 }
@@ -103,7 +106,7 @@ export class AccountService {
 	 * call (`users.create`) when nobody races it.
 	 */
 	async provision(person: PersonInput): Promise<ProvisionResult> {
-		const run = randomRunId();
+		const run = newId();
 		let step;
 		try {
 			const blocked = await blockedUsernames(this.deps.read);
@@ -179,7 +182,7 @@ export class AccountService {
 			const credential = this.seal(password, user._id);
 			return { kind: 'created', userId: user._id, ...(credential ? { credential } : {}) };
 		} catch (err) {
-			const error = err instanceof Error ? err : new Error(String(err));
+			const error = asError(err);
 			if (!(err instanceof RestError)) return { kind: 'failed', error };
 			if (err.errorType === 'error-blocked-username') return { kind: 'blocked' };
 			const inUse = inUseField(err.errorType, err.serverMessage, username, email);
@@ -237,7 +240,7 @@ export class AccountService {
 				}
 				return { ok: true, credentials };
 			} catch (err) {
-				lastError = err instanceof Error ? err : new Error(String(err));
+				lastError = asError(err);
 				if (
 					err instanceof RestError &&
 					(err.errorType === 'error-user-is-not-activated' || (await this.isDeactivated(record.userId)))
@@ -261,7 +264,7 @@ export class AccountService {
 		try {
 			return { ok: true, credentials: await this.loginWithCredential(record) };
 		} catch (err) {
-			const error = err instanceof Error ? err : new Error(String(err));
+			const error = asError(err);
 			if (await this.isDeactivated(record.userId)) return { ok: false, inactive: true };
 			const reference = (await this.logFailure(record.externalId, 'login-failed', error)).reference;
 			return { ok: false, inactive: false, reference, error };
@@ -403,7 +406,7 @@ export class AccountService {
 		event: string,
 		err: unknown,
 	): Promise<{ ok: false; reference: string; error: RestError | Error }> {
-		const error = err instanceof Error ? err : new Error(String(err));
+		const error = asError(err);
 		const entry = await this.logFailure(externalId, event, error);
 		return { ok: false, reference: entry.reference, error };
 	}
@@ -434,8 +437,4 @@ function accountView(user: RcUser): AccountView {
 		...(user.type !== undefined ? { type: user.type } : {}),
 		...(Number.isFinite(createdAt) ? { createdAt } : {}),
 	};
-}
-
-function randomRunId(): string {
-	return `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
 }

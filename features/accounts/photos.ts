@@ -4,6 +4,7 @@ import { loadConfig } from '../../adapters/config';
 import { LogRepository } from '../../adapters/persistence/LogRepository';
 import { PeopleRepository } from '../../adapters/persistence/PeopleRepository';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
+import { describeError } from '../../core/errors';
 
 export const ACCOUNT_PHOTOS_JOB = 'accounts-photos';
 const PER_RUN = 50;
@@ -38,7 +39,7 @@ export async function setPendingPhotos(logger: ILogger, read: IRead, modify: IMo
 				event: 'photo-failed',
 				externalId: person.externalId,
 				userId: person.userId,
-				message: err instanceof Error ? err.message : String(err),
+				message: describeError(err),
 			});
 			logger.warn(`avatar for ${person.externalId} [${entry.reference}]: ${entry.message}`);
 		}

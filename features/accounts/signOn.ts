@@ -4,7 +4,6 @@ import { fingerprint } from '../../adapters/crypto';
 import { CooldownRepository } from '../../adapters/persistence/CooldownRepository';
 import { LogRepository } from '../../adapters/persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../../adapters/persistence/PeopleRepository';
-import { RestError } from '../../adapters/rocketchat/RestClient';
 import { restClientFor, serverSiteUrl } from '../../adapters/rocketchat/clientFor';
 import { AppConfig } from '../../core/config';
 import { decideToken, TokenRefusal } from '../../core/security/accounts';
@@ -15,6 +14,7 @@ import { canonicalJson } from '../sync/util';
 import { AccountService, PersonInput } from './AccountService';
 import { accountFacts } from './guards';
 import { scheduleAccountPhotos } from './photos';
+import { describeError } from '../../core/errors';
 
 export interface SignOnDeps {
 	read: IRead;
@@ -161,7 +161,7 @@ async function coolDown(
 }
 
 async function logConfigError(ctx: SignOnDeps, externalId: string, err: unknown): Promise<string> {
-	const message = err instanceof RestError || err instanceof Error ? err.message : String(err);
+	const message = describeError(err);
 	const entry = await log.add(ctx.persis, { level: 'error', event: 'rest-not-configured', externalId, message });
 	ctx.logger.error(`sso/token for ${externalId} [${entry.reference}]: ${entry.message}`);
 	return entry.reference;

@@ -6,6 +6,7 @@ import { Translate } from '../../adapters/i18n';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
 import { RestError, RocketChatClient } from '../../adapters/rocketchat/RestClient';
 import { AppConfig } from '../../core/config';
+import { isAdmin } from '../../core/security/accounts';
 
 export const MAX_DAYS = 36500;
 /** Time the dry-run count may take (users are read a page at a time). */
@@ -103,7 +104,7 @@ export async function deactivateIdleConfirmed(
 	user: IUser,
 	value: string | undefined,
 ): Promise<string> {
-	if (!user.roles?.includes('admin')) return t('integration_admin_only');
+	if (!isAdmin(user)) return t('integration_admin_only');
 	const args = parseIdleValue(value);
 	if (!args) return t('deactivate_idle_usage', { max: MAX_DAYS });
 	const { config } = await loadConfig(env.read);

@@ -2,6 +2,7 @@ import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definit
 
 import { compileTriggerSet, TriggerMatcher } from '../../core/chatbot/triggerMatcher';
 import { Trigger, TriggerError, validateTriggerSet } from '../../core/chatbot/triggers';
+import { newId } from '../../adapters/ids';
 import { TriggerSetRecord, TriggerSetRepository } from '../../adapters/persistence/TriggerSetRepository';
 
 export type { TriggerSetRecord };
@@ -57,6 +58,6 @@ export async function saveTriggerSet(
 }
 
 /** A fresh trigger id: unique enough within one set, stable across edits of that trigger. */
-export function newTriggerId(index = 0): string {
-	return `t-${Date.now().toString(36)}-${index.toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+export function newTriggerId(): string {
+	return newId('t-');
 }

@@ -2,6 +2,7 @@ import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { parseRetryAfter } from '../../core/history/backoff';
 import { HistoryEntry } from '../../core/history/types';
+import { describeError } from '../../core/errors';
 
 /** One delivery's outcome. Errors say what happened without the key or the body. */
 export type DeliveryResult =
@@ -36,7 +37,7 @@ export class HistoryClient {
 			status = res.statusCode;
 			retryAfter = headerValue(res.headers, 'retry-after');
 		} catch (err) {
-			const text = err instanceof Error ? err.message : String(err);
+			const text = describeError(err);
 			if (/time(d)?\s?out|ETIMEDOUT|ESOCKETTIMEDOUT|aborted/i.test(text))
 				return { ok: false, kind: 'timeout', error: `timeout after ${this.timeoutMs} ms` };
 			return { ok: false, kind: 'network', error: `network error: ${networkReason(text)}` };

@@ -7,6 +7,7 @@ import { PeopleRepository } from '../../adapters/persistence/PeopleRepository';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
 import { AccountService } from '../accounts/AccountService';
 import { changeRefusal } from '../accounts/guards';
+import { describeError } from '../../core/errors';
 
 export interface MobileDeps {
 	read: IRead;
@@ -38,7 +39,7 @@ export async function mobileAccess(deps: MobileDeps, t: Translate, sender: IUser
 		const { password } = await accounts.resetPassword(record);
 		return t('mobile_password', { server, username: record.username, password });
 	} catch (err) {
-		logger.error(`mobile password for ${record.externalId}: ${err instanceof Error ? err.message : String(err)}`);
+		logger.error(`mobile password for ${record.externalId}: ${describeError(err)}`);
 		return t('mobile_failed');
 	}
 }

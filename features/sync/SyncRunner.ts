@@ -2,12 +2,12 @@ import { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-
 
 import { AppConfig } from '../../core/config';
 import { accountAllocator } from '../../core/sync/allocator';
-import { gate, safetyFloor } from '../../core/sync/gate';
+import { gate, GateDecision, safetyFloor } from '../../core/sync/gate';
 import { planFingerprint, resumeIndex } from '../../core/sync/order';
 import { plan as planSync } from '../../core/sync/plan';
-import { checkSafety } from '../../core/sync/safety';
+import { checkSafety, SafetyVerdict } from '../../core/sync/safety';
 import { countOps, summarize } from '../../core/sync/summary';
-import { DesiredPerson, DesiredState, OpKind, Plan, Summary, SyncOp } from '../../core/sync/types';
+import { ActualState, DesiredPerson, DesiredState, OpKind, Plan, Summary, SyncOp } from '../../core/sync/types';
 import { restrictRoles } from '../../core/security/roles';
 import { AccountService } from '../accounts/AccountService';
 import { blockedUsernames } from '../accounts/guards';
@@ -17,7 +17,9 @@ import { LogRepository } from '../../adapters/persistence/LogRepository';
 import { ManagedRoomRepository } from '../../adapters/persistence/ManagedRoomRepository';
 import { RoomStateRepository } from '../../adapters/persistence/RoomStateRepository';
 import {
+	ConfirmRecord,
 	FailureSample,
+	HaltRecord,
 	LastRunRecord,
 	OpCounts,
 	PassRecord,
@@ -31,7 +33,9 @@ import { Applier, ApplyResult } from './applier';
 import { DesiredStore, SnapshotBody } from './desiredStore';
 import { fetchFeed } from './feed';
 import { scheduleRun } from './schedule';
-import { mapLimit, newRunId } from './util';
+import { newId } from '../../adapters/ids';
+import { mapLimit } from './util';
+import { describeError } from '../../core/errors';
 
 export type SyncTrigger = 'schedule' | 'push' | 'continue' | 'request' | 'command' | 'confirm';
 
@@ -81,6 +85,30 @@ const MAX_FAILURE_SAMPLES = 20;
 /** Wait after a server or network error before the next run retries. */
 const TRANSIENT_RETRY_MS = 30_000;
 
+/** What a step read of the sync's own records and of the desired state. */
+interface Wanted {
+	readonly ok: true;
+	readonly store: DesiredStore;
+	readonly pass: PassRecord | undefined;
+	readonly halt: HaltRecord | undefined;
+	readonly confirm: ConfirmRecord | undefined;
+	readonly revAtStart: string | null;
+	/** The pull feed's snapshot, when this step fetched it (stored when the plan goes ahead). */
+	readonly feed: SnapshotBody | null;
+	readonly desired: DesiredState;
+}
+
+/** What a step decided: the plan and whether it may be applied. */
+interface Decision {
+	readonly plan: Plan;
+	readonly fingerprint: string;
+	readonly verdict: SafetyVerdict;
+	readonly summary: Summary;
+	readonly gate: GateDecision;
+	/** The plan's part of the run's result. */
+	readonly base: { plan: Summary; conflictCount: number; fingerprint: string };
+}
+
 /**
  * One run of the sync: reads the desired state (or the pull feed) and what Rocket.Chat holds, plans,
  * passes the safety gate, applies a bounded chunk and stores where it stopped; the next run (scheduled
@@ -114,7 +142,7 @@ export class SyncRunner {
 		try {
 			rest = await restClientFor(this.deps.http, this.deps.read, config, budget + 2_000);
 		} catch (err) {
-			const error = err instanceof Error ? err.message : String(err);
+			const error = describeError(err);
 			if (!dryRun) await this.recordRun(started, options.trigger, 'failed', error);
 			return done({ outcome: 'failed', error });
 		}
@@ -138,7 +166,7 @@ export class SyncRunner {
 			await this.recordRun(started, options.trigger, result.outcome, result.halted ?? result.error);
 			return done(result);
 		} catch (err) {
-			const message = err instanceof Error ? err.message : String(err);
+			const message = describeError(err);
 			const entry = await this.log.add(this.deps.persis, { level: 'error', event: 'sync-failed', message });
 			this.deps.logger.error(`sync run failed [${entry.reference}]: ${message}`);
 			await this.recordRun(started, options.trigger, 'failed', message);
@@ -152,15 +180,43 @@ export class SyncRunner {
 		}
 	}
 
-	/** Reads, plans, gates and (unless dry) applies. */
+	/**
+	 * One step of a run, in named stages: read what is wanted (`readDesired`) and what is there
+	 * (`readActualState`), decide with the pure core (`decide`), then write: halt (`holdHalted`) or apply a
+	 * chunk (`startApplying`, `applyChunk`). A dry run stops after deciding and writes nothing.
+	 */
 	private async step(
 		config: AppConfig,
 		rest: RocketChatClient,
 		deadline: number,
 		dryRun: boolean,
 	): Promise<Omit<RunResult, 'durationMs' | 'dryRun'>> {
-		const { read, persis } = this.deps;
 		const stepStart = this.now();
+		const wanted = await this.readDesired(config, dryRun);
+		if (!wanted.ok) return { outcome: 'failed', error: wanted.error };
+		const read = await this.readActualState(config, rest, wanted, deadline, dryRun);
+		this.phases.readMs = read.planStart - stepStart;
+		if (read.kind === 'reading') return read.result;
+
+		const decision = await this.decide(config, wanted, read.snap, read.actual);
+		this.phases.planMs = this.now() - read.planStart;
+		const { base, verdict } = decision;
+		if (dryRun) {
+			return {
+				outcome: 'dry-run',
+				...base,
+				...(verdict.safe ? {} : { halted: verdict.reasons.join('; '), haltReasons: [...verdict.reasons] }),
+				...(read.snap.unread > 0 ? { unreadRooms: read.snap.unread } : {}),
+			};
+		}
+		if (!decision.gate.proceed) return this.holdHalted(wanted, decision, decision.gate.reasons);
+		const pass = await this.startApplying(wanted, decision, decision.gate);
+		return this.applyChunk(config, decision.plan, pass, read.snap, wanted.desired, deadline, base);
+	}
+
+	/** Read: the sync's bookkeeping and the desired state (the pull feed at the start of a pass, if configured, else what was pushed). */
+	private async readDesired(config: AppConfig, dryRun: boolean): Promise<Wanted | { ok: false; error: string }> {
+		const { read, persis } = this.deps;
 		const reader = read.getPersistenceReader();
 		const store = new DesiredStore(reader, dryRun ? undefined : persis);
 		const [pass, halt, confirm, revAtStart] = await Promise.all([
@@ -169,8 +225,6 @@ export class SyncRunner {
 			this.state.get(reader, 'confirm'),
 			store.revision(),
 		]);
-
-		// Desired state: the pull feed at the start of a pass (if configured), else what was pushed.
 		let desired: DesiredState;
 		let feed: SnapshotBody | null = null;
 		if (config.sync.feedUrl && (dryRun || !pass)) {
@@ -191,7 +245,7 @@ export class SyncRunner {
 			}
 			if (!fetched.ok) {
 				if (!dryRun) await this.logOnce('sync-feed-failed', fetched.error, `${fetched.error}: ${fetched.detail}`);
-				return { outcome: 'failed', error: fetched.error };
+				return { ok: false, error: fetched.error };
 			}
 			feed = fetched.snapshot;
 			desired = { people: feed.people, groups: feed.groups, roles: feed.roles ?? {}, excluded: feed.excluded ?? [] };
@@ -200,23 +254,35 @@ export class SyncRunner {
 		}
 		// Roles stored before the allowlist shrank are left alone: neither granted nor revoked.
 		desired = restrictRoles(desired, config.sync.assignableRoles).desired;
+		return { ok: true, store, pass, halt, confirm, revAtStart, feed, desired };
+	}
 
-		// Actual state; rooms never read block planning (a dry run plans them as empty rooms).
+	/** Read: what Rocket.Chat holds. Rooms never read block planning (a dry run plans them as empty rooms). */
+	private async readActualState(
+		config: AppConfig,
+		rest: RocketChatClient,
+		wanted: Wanted,
+		deadline: number,
+		dryRun: boolean,
+	): Promise<
+		| { kind: 'reading'; planStart: number; result: Omit<RunResult, 'durationMs' | 'dryRun'> }
+		| { kind: 'read'; planStart: number; snap: ActualSnapshot; actual: ActualState }
+	> {
+		const { read, persis } = this.deps;
 		const now = this.now();
 		const readBudget = dryRun ? Math.max(0, deadline - now) * 0.8 : Math.max(0, deadline - now) * READ_SHARE;
 		// A run that continues a pass reads only rooms never read: the states of the others are what the pass wrote.
-		const snap = await readActual(read, rest, config, desired, {
+		const snap = await readActual(read, rest, config, wanted.desired, {
 			refreshBudgetMs: readBudget,
-			unreadOnly: !dryRun && pass !== undefined,
+			unreadOnly: !dryRun && wanted.pass !== undefined,
 			now: () => this.now(),
 		});
 		if (!dryRun) await this.storeReads(snap);
 		const planStart = this.now();
-		this.phases.readMs = planStart - stepStart;
 		if (snap.unread > 0 && !dryRun) {
 			const at = this.now();
 			await scheduleRun(this.deps.modify, persis, at, 'continue');
-			return { outcome: 'reading', unreadRooms: snap.unread, continuesAt: at };
+			return { kind: 'reading', planStart, result: { outcome: 'reading', unreadRooms: snap.unread, continuesAt: at } };
 		}
 		let actual = snap.actual;
 		if (snap.unread > 0) {
@@ -225,51 +291,71 @@ export class SyncRunner {
 				if (!rooms.has(key)) rooms.set(key, { roomId: m.roomId, name: m.name, members: [], leaders: [], moderators: [] });
 			actual = { ...actual, rooms };
 		}
+		return { kind: 'read', planStart, snap, actual };
+	}
 
+	/** Decide, with the pure core: the plan, its fingerprint, the safety verdict and the gate. */
+	private async decide(config: AppConfig, wanted: Wanted, snap: ActualSnapshot, actual: ActualState): Promise<Decision> {
 		const allocate = accountAllocator({
-			usernames: [...[...snap.people.values()].map((r) => r.username), ...(await blockedUsernames(read))],
+			usernames: [...[...snap.people.values()].map((r) => r.username), ...(await blockedUsernames(this.deps.read))],
 			emails: [...actual.emailOwners].map(([email, owner]) => ({ email, owner })),
 		});
-		const plan = planSync(desired, actual, { ...config.sync, allocateAccount: allocate });
+		const plan = planSync(wanted.desired, actual, { ...config.sync, allocateAccount: allocate });
 		const fingerprint = planFingerprint(plan.ops);
 		const verdict = checkSafety(plan, actual, {
 			safetyLimit: config.sync.safetyLimit,
 			minimumCount: safetyFloor(config.sync.safetyLimit),
 		});
 		const summary = capped(summarize(plan));
-		this.phases.planMs = this.now() - planStart;
-		const base = { plan: summary, conflictCount: plan.conflicts.length, fingerprint };
+		const decision = gate({
+			verdict,
+			fingerprint,
+			approval: wanted.pass?.approval ?? null,
+			confirmed: wanted.confirm?.fingerprint ?? null,
+		});
+		return {
+			plan,
+			fingerprint,
+			verdict,
+			summary,
+			gate: decision,
+			base: { plan: summary, conflictCount: plan.conflicts.length, fingerprint },
+		};
+	}
 
-		if (dryRun) {
-			return {
-				outcome: 'dry-run',
-				...base,
-				...(verdict.safe ? {} : { halted: verdict.reasons.join('; '), haltReasons: [...verdict.reasons] }),
-				...(snap.unread > 0 ? { unreadRooms: snap.unread } : {}),
-			};
-		}
-
-		const decision = gate({ verdict, fingerprint, approval: pass?.approval ?? null, confirmed: confirm?.fingerprint ?? null });
-		if (!decision.proceed) {
-			if (halt?.fingerprint !== fingerprint) {
-				const entry = await this.log.add(persis, {
-					level: 'warning',
-					event: 'sync-halted',
-					message: `sync halted before writing: ${decision.reasons.join('; ')}`,
-				});
-				this.deps.logger.warn(`sync halted [${entry.reference}]: ${entry.message}`);
-			}
-			await this.state.put(persis, 'halt', {
-				at: halt?.fingerprint === fingerprint ? halt.at : this.now(),
-				fingerprint,
-				reasons: [...decision.reasons],
-				plan: capped(summary, MAX_STORED_CONFLICTS),
-				conflictCount: plan.conflicts.length,
+	/** Write: the halt, for an administrator to confirm (logged once per plan). */
+	private async holdHalted(
+		wanted: Wanted,
+		decision: Decision,
+		reasons: ReadonlyArray<string>,
+	): Promise<Omit<RunResult, 'durationMs' | 'dryRun'>> {
+		const { persis } = this.deps;
+		const { halt } = wanted;
+		const { fingerprint } = decision;
+		if (halt?.fingerprint !== fingerprint) {
+			const entry = await this.log.add(persis, {
+				level: 'warning',
+				event: 'sync-halted',
+				message: `sync halted before writing: ${reasons.join('; ')}`,
 			});
-			return { outcome: 'halted', ...base, halted: decision.reasons.join('; '), haltReasons: [...decision.reasons] };
+			this.deps.logger.warn(`sync halted [${entry.reference}]: ${entry.message}`);
 		}
-		if (halt) await this.state.remove(persis, 'halt');
-		if (decision.basis === 'confirmed') {
+		await this.state.put(persis, 'halt', {
+			at: halt?.fingerprint === fingerprint ? halt.at : this.now(),
+			fingerprint,
+			reasons: [...reasons],
+			plan: capped(decision.summary, MAX_STORED_CONFLICTS),
+			conflictCount: decision.plan.conflicts.length,
+		});
+		return { outcome: 'halted', ...decision.base, halted: reasons.join('; '), haltReasons: [...reasons] };
+	}
+
+	/** Write: clears a halt and a used confirmation, stores a fetched feed, and opens (or goes on with) the pass. */
+	private async startApplying(wanted: Wanted, decision: Decision, go: Extract<GateDecision, { proceed: true }>): Promise<PassRecord> {
+		const { persis } = this.deps;
+		const { fingerprint, summary, plan } = decision;
+		if (wanted.halt) await this.state.remove(persis, 'halt');
+		if (go.basis === 'confirmed') {
 			await this.state.remove(persis, 'confirm');
 			await this.log.add(persis, {
 				level: 'info',
@@ -277,21 +363,20 @@ export class SyncRunner {
 				message: `an administrator confirmed the plan ${fingerprint}; applying it`,
 			});
 		}
-		let rev = revAtStart;
-		if (feed) {
-			await store.replace(feed);
-			rev = await store.revision();
+		let rev = wanted.revAtStart;
+		if (wanted.feed) {
+			await wanted.store.replace(wanted.feed);
+			rev = await wanted.store.revision();
 		}
-
-		const current: PassRecord = pass ?? { ...this.newPass(fingerprint, summary, plan.conflicts.length, rev), basis: decision.basis };
-		current.approval = decision.approval;
-		return this.applyChunk(config, plan, current, snap, desired, deadline, base);
+		const current: PassRecord = wanted.pass ?? { ...this.newPass(fingerprint, summary, plan.conflicts.length, rev), basis: go.basis };
+		current.approval = go.approval;
+		return current;
 	}
 
 	private newPass(fingerprint: string, summary: Summary, conflictCount: number, desiredRev: string | null): PassRecord {
 		const now = this.now();
 		return {
-			passId: newRunId(now),
+			passId: newId('', now),
 			startedAt: now,
 			lastRunAt: now,
 			cursor: null,

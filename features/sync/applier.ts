@@ -15,6 +15,7 @@ import { RoomStateRecord, RoomStateRepository } from '../../adapters/persistence
 import { RestError, RocketChatClient } from '../../adapters/rocketchat/RestClient';
 import { ActualSnapshot } from './actual';
 import { mapLimit } from './util';
+import { describeError } from '../../core/errors';
 
 /** Members added or removed in one call. */
 const MEMBER_BATCH = 200;
@@ -215,158 +216,165 @@ export class Applier {
 				throw new StopRun('transient');
 			if (err.errorType && ALREADY_DONE.has(err.errorType)) return DONE;
 		}
-		return { ok: false, skipped: false, message: err instanceof Error ? err.message : String(err) };
+		return { ok: false, skipped: false, message: describeError(err) };
 	}
 
+	/**
+	 * One operation: each kind reads what it acts on (the person's record, the room's state; nothing there
+	 * means it depends on an account or room that failed, so it is skipped), decides the change with a pure
+	 * function (`activeChange`, `profileChange`, `photoChange`, `roomRoleChange`, `roleChange`, below the
+	 * class), then writes it: the REST call first, the app's records after.
+	 */
 	private async single(op: SyncOp): Promise<Outcome> {
-		const { rest } = this.deps;
 		switch (op.kind) {
 			case 'deactivateUser':
-			case 'reactivateUser': {
-				const rec = this.person(op.externalId);
-				if (!rec) return SKIP;
-				await this.mayChange(rec, 'state');
-				const active = op.kind === 'reactivateUser';
-				await rest.setActiveStatus(rec.userId, active);
-				const next: PersonRecord = { ...rec, active, updatedAt: this.now() };
-				if (active) delete next.inactiveUntil;
-				await this.savePerson(next, rec);
-				return DONE;
-			}
-			case 'createUser': {
-				if (this.person(op.externalId)) return DONE; // created by a concurrent run
-				const p = this.deps.desiredPeople.get(op.externalId);
-				if (!p) return SKIP;
-				const result = await this.deps.accounts.provision({
-					externalId: p.externalId,
-					firstName: p.firstName,
-					lastName: p.lastName,
-					email: p.email,
-					...(p.emailVerified === true ? { emailVerified: true } : {}),
-					...(p.nickName ? { nickName: p.nickName } : {}),
-				});
-				if (!result.ok) {
-					if (result.error instanceof RestError && result.error.kind === 'rate-limited')
-						throw new StopRun('rate-limited', result.error.waitMs);
-					return { ok: false, skipped: false, message: result.error.message, reference: result.reference };
-				}
-				this.deps.snapshot.people.set(op.externalId, result.record);
-				return DONE;
-			}
-			case 'updateProfile': {
-				const rec = this.person(op.externalId);
-				const p = this.deps.desiredPeople.get(op.externalId);
-				if (!rec || !p) return SKIP;
-				const data: Record<string, unknown> = {};
-				if (op.name !== undefined) data.name = op.name;
-				if (op.nickname !== undefined) data.nickname = op.nickname;
-				if (op.email !== undefined || op.emailVerified !== undefined) {
-					await this.mayChange(rec, 'email');
-					if (op.email !== undefined) data.email = op.email;
-					data.verified = op.emailVerified === true;
-				}
-				await rest.updateUser(rec.userId, data);
-				const next: PersonRecord = { ...rec, updatedAt: this.now() };
-				if (op.name !== undefined) {
-					next.firstName = p.firstName;
-					next.lastName = p.lastName;
-				}
-				if (op.nickname !== undefined) {
-					if (op.nickname) next.nickName = op.nickname;
-					else delete next.nickName;
-				}
-				if (op.email !== undefined) {
-					next.email = op.email;
-					next.sourceEmail = p.email;
-				}
-				if (op.email !== undefined || op.emailVerified !== undefined) next.emailVerified = op.emailVerified === true;
-				await this.savePerson(next, rec);
-				return DONE;
-			}
-			case 'setPhoto': {
-				const rec = this.person(op.externalId);
-				if (!rec) return SKIP;
-				if (op.photoUrl) await rest.setAvatar(rec.userId, op.photoUrl);
-				else await rest.resetAvatar(rec.userId);
-				const next: PersonRecord = { ...rec, updatedAt: this.now() };
-				if (op.photoUrl) next.photoUrl = op.photoUrl;
-				else delete next.photoUrl;
-				delete next.pendingPhotoUrl;
-				await this.savePerson(next, rec);
-				return DONE;
-			}
-			case 'resetPassword': {
-				const rec = this.person(op.externalId);
-				if (!rec) return SKIP;
-				const { record } = await this.deps.accounts.resetPassword(rec);
-				this.deps.snapshot.people.set(op.externalId, record);
-				return DONE;
-			}
-			case 'setTopic': {
-				const room = this.room(op.groupKey);
-				if (!room) return SKIP;
-				await this.asMember(room.roomId, () => rest.setTopic(room.roomId, op.topic));
-				room.topic = op.topic;
-				this.dirtyRooms.add(op.groupKey);
-				return DONE;
-			}
+			case 'reactivateUser':
+				return this.setActive(op);
+			case 'createUser':
+				return this.createUser(op);
+			case 'updateProfile':
+				return this.updateProfile(op);
+			case 'setPhoto':
+				return this.setPhoto(op);
+			case 'resetPassword':
+				return this.resetPassword(op);
+			case 'setTopic':
+				return this.setTopic(op);
 			case 'setLeader':
 			case 'setModerator':
 			case 'unsetLeader':
-			case 'unsetModerator': {
-				const room = this.room(op.groupKey);
-				const rec = this.person(op.externalId);
-				if (!room || !rec) return SKIP;
-				const role = op.kind === 'setLeader' || op.kind === 'unsetLeader' ? 'leader' : 'moderator';
-				const on = op.kind === 'setLeader' || op.kind === 'setModerator';
-				try {
-					await this.asMember(room.roomId, () => rest.setRoomRole(room.roomId, rec.userId, role, on));
-				} catch (err) {
-					if (!(err instanceof RestError && err.errorType && ALREADY_DONE.has(err.errorType))) throw err;
-				}
-				const list = role === 'leader' ? 'leaders' : 'moderators';
-				room[list] = on ? addId(room[list], rec.userId) : room[list].filter((id) => id !== rec.userId);
-				this.dirtyRooms.add(op.groupKey);
-				return DONE;
-			}
+			case 'unsetModerator':
+				return this.setRoomRole(op);
 			case 'addRole':
-			case 'removeRole': {
-				const rec = this.person(op.externalId);
-				if (!rec) return SKIP;
-				if (op.kind === 'addRole' && roleRefusal(op.roleName, this.deps.config.sync.assignableRoles) !== null)
-					return { ok: false, skipped: false, message: `role "${op.roleName}" may not be assigned by the sync` };
-				const roleId = this.deps.snapshot.roleIds.get(op.roleName);
-				if (!roleId) return { ok: false, skipped: false, message: `role "${op.roleName}" does not exist on the server` };
-				if (op.kind === 'addRole') await rest.addUserToRole(roleId, rec.username);
-				else await rest.removeUserFromRole(roleId, rec.username);
-				return DONE;
-			}
-			case 'deleteRoom': {
-				const existing = await this.deps.read.getRoomReader().getById(op.roomId);
-				if (existing && existing.creator?.id !== (await this.appUser()).id) {
-					// Recorded as managed but not created by the app's bot: never deleted, only forgotten.
-					await this.log.add(this.deps.persis, {
-						level: 'warning',
-						event: 'sync-room-released',
-						message: `room ${op.name} of group ${op.groupKey} was not created by the app; it is left as it is and no longer managed`,
-					});
-					await this.forgetRoom(op.groupKey, op.roomId);
-					return DONE;
-				}
-				try {
-					await this.deps.modify.getDeleter().deleteRoom(op.roomId);
-				} catch (err) {
-					if (await this.deps.read.getRoomReader().getById(op.roomId)) throw err;
-				}
-				await this.forgetRoom(op.groupKey, op.roomId);
-				return DONE;
-			}
+			case 'removeRole':
+				return this.setRole(op);
+			case 'deleteRoom':
+				return this.deleteRoom(op);
 			case 'releaseRoom':
 				await this.forgetRoom(op.groupKey, op.roomId);
 				return DONE;
 			default:
 				return { ok: false, skipped: false, message: `unexpected operation ${op.kind}` };
 		}
+	}
+
+	// ------------------------------------------------------------ people
+
+	private async setActive(op: OpOf<'deactivateUser' | 'reactivateUser'>): Promise<Outcome> {
+		const rec = this.person(op.externalId);
+		if (!rec) return SKIP;
+		await this.mayChange(rec, 'state');
+		const change = activeChange(op, rec, this.now());
+		await this.deps.rest.setActiveStatus(rec.userId, change.active);
+		await this.savePerson(change.next, rec);
+		return DONE;
+	}
+
+	private async createUser(op: OpOf<'createUser'>): Promise<Outcome> {
+		if (this.person(op.externalId)) return DONE; // created by a concurrent run
+		const p = this.deps.desiredPeople.get(op.externalId);
+		if (!p) return SKIP;
+		const result = await this.deps.accounts.provision({
+			externalId: p.externalId,
+			firstName: p.firstName,
+			lastName: p.lastName,
+			email: p.email,
+			...(p.emailVerified === true ? { emailVerified: true } : {}),
+			...(p.nickName ? { nickName: p.nickName } : {}),
+		});
+		if (!result.ok) {
+			if (result.error instanceof RestError && result.error.kind === 'rate-limited')
+				throw new StopRun('rate-limited', result.error.waitMs);
+			return { ok: false, skipped: false, message: result.error.message, reference: result.reference };
+		}
+		this.deps.snapshot.people.set(op.externalId, result.record);
+		return DONE;
+	}
+
+	private async updateProfile(op: OpOf<'updateProfile'>): Promise<Outcome> {
+		const rec = this.person(op.externalId);
+		const p = this.deps.desiredPeople.get(op.externalId);
+		if (!rec || !p) return SKIP;
+		const change = profileChange(op, rec, p, this.now());
+		if (change.touchesEmail) await this.mayChange(rec, 'email');
+		await this.deps.rest.updateUser(rec.userId, change.data);
+		await this.savePerson(change.next, rec);
+		return DONE;
+	}
+
+	private async setPhoto(op: OpOf<'setPhoto'>): Promise<Outcome> {
+		const rec = this.person(op.externalId);
+		if (!rec) return SKIP;
+		const next = photoChange(op, rec, this.now());
+		if (op.photoUrl) await this.deps.rest.setAvatar(rec.userId, op.photoUrl);
+		else await this.deps.rest.resetAvatar(rec.userId);
+		await this.savePerson(next, rec);
+		return DONE;
+	}
+
+	private async resetPassword(op: OpOf<'resetPassword'>): Promise<Outcome> {
+		const rec = this.person(op.externalId);
+		if (!rec) return SKIP;
+		const { record } = await this.deps.accounts.resetPassword(rec);
+		this.deps.snapshot.people.set(op.externalId, record);
+		return DONE;
+	}
+
+	private async setRole(op: OpOf<'addRole' | 'removeRole'>): Promise<Outcome> {
+		const rec = this.person(op.externalId);
+		if (!rec) return SKIP;
+		const change = roleChange(op, this.deps.config.sync.assignableRoles, this.deps.snapshot.roleIds);
+		if (!change.ok) return { ok: false, skipped: false, message: change.message };
+		if (op.kind === 'addRole') await this.deps.rest.addUserToRole(change.roleId, rec.username);
+		else await this.deps.rest.removeUserFromRole(change.roleId, rec.username);
+		return DONE;
+	}
+
+	// ------------------------------------------------------------ rooms
+
+	private async setTopic(op: OpOf<'setTopic'>): Promise<Outcome> {
+		const room = this.room(op.groupKey);
+		if (!room) return SKIP;
+		await this.asMember(room.roomId, () => this.deps.rest.setTopic(room.roomId, op.topic));
+		room.topic = op.topic;
+		this.dirtyRooms.add(op.groupKey);
+		return DONE;
+	}
+
+	private async setRoomRole(op: MemberOp): Promise<Outcome> {
+		const room = this.room(op.groupKey);
+		const rec = this.person(op.externalId);
+		if (!room || !rec) return SKIP;
+		const change = roomRoleChange(op, room, rec.userId);
+		try {
+			await this.asMember(room.roomId, () => this.deps.rest.setRoomRole(room.roomId, rec.userId, change.role, change.on));
+		} catch (err) {
+			if (!(err instanceof RestError && err.errorType && ALREADY_DONE.has(err.errorType))) throw err;
+		}
+		room[change.list] = change.ids;
+		this.dirtyRooms.add(op.groupKey);
+		return DONE;
+	}
+
+	private async deleteRoom(op: OpOf<'deleteRoom'>): Promise<Outcome> {
+		const existing = await this.deps.read.getRoomReader().getById(op.roomId);
+		if (existing && existing.creator?.id !== (await this.appUser()).id) {
+			// Recorded as managed but not created by the app's bot: never deleted, only forgotten.
+			await this.log.add(this.deps.persis, {
+				level: 'warning',
+				event: 'sync-room-released',
+				message: `room ${op.name} of group ${op.groupKey} was not created by the app; it is left as it is and no longer managed`,
+			});
+			await this.forgetRoom(op.groupKey, op.roomId);
+			return DONE;
+		}
+		try {
+			await this.deps.modify.getDeleter().deleteRoom(op.roomId);
+		} catch (err) {
+			if (await this.deps.read.getRoomReader().getById(op.roomId)) throw err;
+		}
+		await this.forgetRoom(op.groupKey, op.roomId);
+		return DONE;
 	}
 
 	// ------------------------------------------------------------ rooms and members
@@ -615,4 +623,86 @@ function indexNewRoomMembers(ops: ReadonlyArray<SyncOp>, start: number): Map<str
 
 function addId(list: string[], id: string): string[] {
 	return list.includes(id) ? list : [...list, id];
+}
+
+// ------------------------------------------------------------ decisions: what an operation changes (pure)
+
+type OpOf<K extends SyncOp['kind']> = Extract<SyncOp, { kind: K }>;
+
+/** An account's state: the REST value and the person's next record. */
+export function activeChange(
+	op: OpOf<'deactivateUser' | 'reactivateUser'>,
+	rec: PersonRecord,
+	now: number,
+): { active: boolean; next: PersonRecord } {
+	const active = op.kind === 'reactivateUser';
+	const next: PersonRecord = { ...rec, active, updatedAt: now };
+	if (active) delete next.inactiveUntil;
+	return { active, next };
+}
+
+/** A profile update: the REST fields to send, whether it changes the e-mail (a guarded change), and the person's next record. */
+export function profileChange(
+	op: OpOf<'updateProfile'>,
+	rec: PersonRecord,
+	p: DesiredPerson,
+	now: number,
+): { data: Record<string, unknown>; touchesEmail: boolean; next: PersonRecord } {
+	const touchesEmail = op.email !== undefined || op.emailVerified !== undefined;
+	const data: Record<string, unknown> = {};
+	if (op.name !== undefined) data.name = op.name;
+	if (op.nickname !== undefined) data.nickname = op.nickname;
+	if (touchesEmail) {
+		if (op.email !== undefined) data.email = op.email;
+		data.verified = op.emailVerified === true;
+	}
+	const next: PersonRecord = { ...rec, updatedAt: now };
+	if (op.name !== undefined) {
+		next.firstName = p.firstName;
+		next.lastName = p.lastName;
+	}
+	if (op.nickname !== undefined) {
+		if (op.nickname) next.nickName = op.nickname;
+		else delete next.nickName;
+	}
+	if (op.email !== undefined) {
+		next.email = op.email;
+		next.sourceEmail = p.email;
+	}
+	if (touchesEmail) next.emailVerified = op.emailVerified === true;
+	return { data, touchesEmail, next };
+}
+
+/** A photo set or reset: the person's next record. */
+export function photoChange(op: OpOf<'setPhoto'>, rec: PersonRecord, now: number): PersonRecord {
+	const next: PersonRecord = { ...rec, updatedAt: now };
+	if (op.photoUrl) next.photoUrl = op.photoUrl;
+	else delete next.photoUrl;
+	delete next.pendingPhotoUrl;
+	return next;
+}
+
+/** A room role given or taken: the role, on or off, and the room's next list of holders. */
+export function roomRoleChange(
+	op: MemberOp,
+	room: RoomStateRecord,
+	userId: string,
+): { role: 'leader' | 'moderator'; on: boolean; list: 'leaders' | 'moderators'; ids: string[] } {
+	const role = op.kind === 'setLeader' || op.kind === 'unsetLeader' ? 'leader' : 'moderator';
+	const on = op.kind === 'setLeader' || op.kind === 'setModerator';
+	const list = role === 'leader' ? 'leaders' : 'moderators';
+	return { role, on, list, ids: on ? addId(room[list], userId) : room[list].filter((id) => id !== userId) };
+}
+
+/** A global role given or taken: the role's id, or why not (outside the allowlist, unknown on the server). */
+export function roleChange(
+	op: OpOf<'addRole' | 'removeRole'>,
+	assignable: AppConfig['sync']['assignableRoles'],
+	roleIds: ReadonlyMap<string, string>,
+): { ok: true; roleId: string } | { ok: false; message: string } {
+	if (op.kind === 'addRole' && roleRefusal(op.roleName, assignable) !== null)
+		return { ok: false, message: `role "${op.roleName}" may not be assigned by the sync` };
+	const roleId = roleIds.get(op.roleName);
+	if (!roleId) return { ok: false, message: `role "${op.roleName}" does not exist on the server` };
+	return { ok: true, roleId };
 }

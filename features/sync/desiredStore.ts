@@ -7,7 +7,8 @@ import { DesiredRoleRecord, DesiredRoleRepository } from '../../adapters/persist
 import { PeopleRepository } from '../../adapters/persistence/PeopleRepository';
 import { SyncStateRepository } from '../../adapters/persistence/SyncStateRepository';
 import { takeLease } from '../../adapters/lease';
-import { canonicalJson, mapLimit, newRunId } from './util';
+import { newId } from '../../adapters/ids';
+import { canonicalJson, mapLimit } from './util';
 
 /** The body of `POST snapshot` and of the pull feed, once validated. */
 export interface SnapshotBody {
@@ -211,7 +212,7 @@ export class DesiredStore {
 	}
 
 	private async bump(): Promise<void> {
-		await this.state.put(this.writer(), 'desired', { rev: newRunId(), at: Date.now() });
+		await this.state.put(this.writer(), 'desired', { rev: newId(), at: Date.now() });
 	}
 }
 

@@ -5,6 +5,7 @@ import { refusedRoles, roleRefusalText } from '../../core/security/roles';
 import { validatorFor } from '../../contract/validate';
 import { snapshot as snapshotSchema } from '../../contract/schemas';
 import { SnapshotBody } from './desiredStore';
+import { describeError } from '../../core/errors';
 
 /**
  * Why a feed was not used, as a stable code: what `status` shows. The upstream answer (its body, a
@@ -41,7 +42,7 @@ export async function fetchFeed(http: IHttp, config: AppConfig): Promise<FeedRes
 			timeout: FEED_TIMEOUT_MS,
 		});
 	} catch (err) {
-		const timeout = /time(d)?\s?out|ETIMEDOUT|aborted/i.test(err instanceof Error ? err.message : String(err));
+		const timeout = /time(d)?\s?out|ETIMEDOUT|aborted/i.test(describeError(err));
 		return timeout
 			? { ok: false, error: 'feed-timeout', detail: `the feed did not answer within ${FEED_TIMEOUT_MS / 1000} s` }
 			: { ok: false, error: 'feed-unreachable', detail: 'the feed could not be reached (network error)' };

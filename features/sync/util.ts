@@ -24,8 +24,3 @@ export function canonicalJson(value: unknown): string {
 		return v;
 	});
 }
-
-/** A random id for a run, a lease owner or a revision: time first, so ids sort roughly by creation. */
-export function newRunId(now = Date.now()): string {
-	return `${now.toString(36).padStart(9, '0')}-${Math.random().toString(36).slice(2, 10)}`;
-}

@@ -136,3 +136,91 @@ describe('i18n', () => {
 		}
 	});
 });
+
+/** Every TypeScript file of the app (the folders and files scripts/app-sources.json lists). */
+function appFiles(): string[] {
+	const root = join(__dirname, '..', '..');
+	const sources = JSON.parse(readFileSync(join(root, 'scripts', 'app-sources.json'), 'utf8')) as string[];
+	const walk = (rel: string): string[] => {
+		const abs = join(root, rel);
+		if (rel.endsWith('.ts')) return [abs];
+		if (rel.includes('.')) return [];
+		return readdirSync(abs, { withFileTypes: true }).flatMap((d) => walk(join(rel, d.name)));
+	};
+	return sources.flatMap(walk).filter((f) => f.endsWith('.ts'));
+}
+
+/** The first argument of every `t(...)` call in a source text (balanced parentheses, quotes respected). */
+function translateArguments(source: string): string[] {
+	const out: string[] = [];
+	for (const m of source.matchAll(/\bt\(/g)) {
+		let depth = 1;
+		let quote: string | null = null;
+		let i = (m.index ?? 0) + m[0].length;
+		const start = i;
+		for (; i < source.length && depth > 0; i++) {
+			const c = source[i];
+			if (quote) {
+				if (c === '\\') i++;
+				else if (c === quote) quote = null;
+			} else if (c === "'" || c === '"' || c === '`') quote = c;
+			else if (c === '(' || c === '{' || c === '[') depth++;
+			else if (c === ')' || c === '}' || c === ']') depth--;
+			else if (c === ',' && depth === 1) break;
+		}
+		out.push(source.slice(start, i).trim());
+	}
+	return out;
+}
+
+/**
+ * The keys the app names: string literals given to a translator (also in `a ? 'x' : 'y'`), usage keys of
+ * sub-commands, and the texts the server renders for commands. Template keys (`rest_error_${kind}`) become
+ * patterns; the compiler checks each of their values against core/i18nKeys.ts.
+ */
+function keysUsedByTheApp(): { keys: Map<string, string>; patterns: Map<string, RegExp> } {
+	const keys = new Map<string, string>();
+	const patterns = new Map<string, RegExp>();
+	for (const file of appFiles()) {
+		const source = readFileSync(file, 'utf8');
+		const name = file.slice(join(__dirname, '..', '..').length + 1);
+		for (const arg of translateArguments(source)) {
+			for (const lit of arg.matchAll(/'([a-z][a-z0-9_]*)'/g)) keys.set(lit[1], name);
+			for (const tpl of arg.matchAll(/`([^`]*\$\{[^`]*)`/g)) {
+				const re = new RegExp(
+					`^${tpl[1]
+						.split(/\$\{[^}]*\}/)
+						.map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+						.join('[a-zA-Z0-9_-]+')}$`,
+				);
+				patterns.set(`${tpl[1]} (${name})`, re);
+			}
+		}
+		for (const m of source.matchAll(/(?:usageKey|i18nDescription|i18nParamsExample|i18nLabel)\s*[:=]\s*'([a-z][a-z0-9_]*)'/g))
+			keys.set(m[1], name);
+	}
+	return { keys, patterns };
+}
+
+describe('i18n keys the app uses', () => {
+	const { keys, patterns } = keysUsedByTheApp();
+
+	it('core/i18nKeys.ts is generated from en.json (run `npx tsx scripts/i18n-keys.ts` to update)', async () => {
+		const { KEYS_FILE, renderKeys } = await import('../../scripts/i18n-keys');
+		expect(readFileSync(KEYS_FILE, 'utf8') === (await renderKeys()), 'core/i18nKeys.ts is out of date').to.equal(true);
+	});
+
+	it('finds the keys named across the app', () => {
+		expect(keys.size).to.be.greaterThan(150);
+		expect(patterns.size).to.be.greaterThan(3);
+	});
+
+	for (const lang of LANGUAGES) {
+		it(`every key used anywhere in the app exists in ${lang}`, () => {
+			const missing = [...keys].filter(([key]) => typeof files[lang][key] !== 'string').map(([key, file]) => `${key} (${file})`);
+			expect(missing).to.deep.equal([]);
+			const unmatched = [...patterns].filter(([, re]) => !Object.keys(files[lang]).some((k) => re.test(k))).map(([p]) => p);
+			expect(unmatched).to.deep.equal([]);
+		});
+	}
+});

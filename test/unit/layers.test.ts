@@ -23,7 +23,7 @@ const WRONG_WAY: ReadonlyArray<{ as: string; from: string; why: string }> = [
 	{ as: 'contract/fixture.ts', from: '../endpoints/frontDoor', why: 'contract -> endpoints' },
 	{ as: 'adapters/persistence/fixture.ts', from: '../../features/sync/SyncRunner', why: 'adapters -> features' },
 	{ as: 'features/sync/fixture.ts', from: '../../endpoints/frontDoor', why: 'features -> endpoints (the feed and the validator)' },
-	{ as: 'features/chatbot/fixture.ts', from: '../../ui/triggersModal', why: 'features -> ui' },
+	{ as: 'features/chatbot/fixture.ts', from: '../../ui/triggers/listView', why: 'features -> ui' },
 	{ as: 'features/history/fixture.ts', from: '../../handlers/registry', why: 'features -> handlers' },
 	{ as: 'ui/fixture.ts', from: '../commands/integration/sync', why: 'ui -> commands' },
 	{ as: 'ui/fixture.ts', from: '../adapters/persistence/TriggerSetRepository', why: 'ui -> a repository' },

@@ -17,7 +17,9 @@ const en: Translate = (key, params) => translate(dictionaries, 'en', key, params
 const SHELL_FILES = [
 	'features/chatbot/texts.ts',
 	'features/chatbot/pointsReactor.ts',
-	'ui/triggersModal.ts',
+	'ui/triggers/listView.ts',
+	'ui/triggers/editView.ts',
+	'ui/triggers/actions.ts',
 	'commands/PointsCommand.ts',
 	'commands/TriggersCommand.ts',
 ];
