@@ -13,6 +13,8 @@ const APP_CODE = [
 	'handlers/**/*.ts',
 	'endpoints/**/*.ts',
 	'processors/**/*.ts',
+	'features/**/*.ts',
+	'contract/**/*.ts',
 ];
 
 /** Node.js globals for the plain JavaScript tooling (scripts/*.mjs). */

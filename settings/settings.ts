@@ -14,6 +14,8 @@ export enum Setting {
 	MaxBodyKb = 'api_max_body_kb',
 	CredentialSecret = 'api_credential_secret',
 
+	ScimTokens = 'scim_tokens',
+
 	AllowSelfRegistration = 'accounts_self_registration',
 	InactiveCooldownHours = 'accounts_inactive_cooldown_hours',
 	LoginErrorCooldownMinutes = 'accounts_login_error_cooldown_minutes',
@@ -52,6 +54,7 @@ export enum Setting {
 export enum SettingSection {
 	RocketChat = 'section_rocketchat',
 	ExternalApi = 'section_external_api',
+	Scim = 'section_scim',
 	Accounts = 'section_accounts',
 	Sync = 'section_sync',
 	Chatbot = 'section_chatbot',
@@ -75,6 +78,8 @@ const declared: ReadonlyArray<Declared> = [
 	{ id: Setting.OutboundKey, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '' },
 	{ id: Setting.MaxBodyKb, section: SettingSection.ExternalApi, type: SettingType.NUMBER, packageValue: 1024 },
 	{ id: Setting.CredentialSecret, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '', multiline: true },
+
+	{ id: Setting.ScimTokens, section: SettingSection.Scim, type: SettingType.PASSWORD, packageValue: '', multiline: true },
 
 	{ id: Setting.AllowSelfRegistration, section: SettingSection.Accounts, type: SettingType.BOOLEAN, packageValue: true },
 	{ id: Setting.InactiveCooldownHours, section: SettingSection.Accounts, type: SettingType.NUMBER, packageValue: 2 },

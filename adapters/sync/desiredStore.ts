@@ -210,6 +210,11 @@ export class DesiredStore {
 		};
 	}
 
+	/** Another source of the desired state (SCIM) changed: a sync pass has more to do. */
+	markChanged(): Promise<void> {
+		return this.bump();
+	}
+
 	private async bump(): Promise<void> {
 		await this.state.put(this.writer(), 'desired', { rev: newRunId(), at: Date.now() });
 	}
