@@ -1,6 +1,6 @@
 /**
  * `npm start`: a local Rocket.Chat stand-in with the packaged app installed and configured.
- * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD, INTEGRATION_API_KEY, INSTANCES (1 to 3),
+ * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD, INTEGRATION_API_KEY, SCIM_TOKEN, INSTANCES (1 to 3),
  * ENGINE (the Apps-Engine version to host; sandbox/engines/engines.json lists them),
  * SANDBOX_ADVERSARIAL=1 (random delays and reordering of the instances' calls; seed from SANDBOX_SEED).
  */
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
 		adminUsername: process.env.ADMIN_USERNAME,
 		adminPassword: process.env.ADMIN_PASSWORD,
 		apiKey: process.env.INTEGRATION_API_KEY,
+		scimToken: process.env.SCIM_TOKEN,
 		adversarial: adversarialFromEnv(false) ? seedFromEnv() : false,
 	});
 	let stopping = false;
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
 		`  Admin user id   ${info.admin.userId}`,
 		`  Admin token     ${info.admin.authToken}   (headers X-User-Id / X-Auth-Token)`,
 		`  API key         ${info.apiKey}   (Authorization: Bearer <key>)`,
+		`  SCIM 2.0        ${base}/scim/v2   (Authorization: Bearer ${info.scimToken})`,
 		'',
 		'Try:',
 		`  curl -s -X POST ${info.url}/api/v1/login -H 'Content-Type: application/json' -d '{"user":"${info.admin.username}","password":"${info.admin.password}"}'`,

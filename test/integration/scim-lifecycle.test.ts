@@ -1,0 +1,191 @@
+import { expect } from 'chai';
+
+import { Harness } from './harness';
+import { drainJobs, roomOverRest, status, userOverRest } from './sync-support';
+
+type Json = Record<string, unknown>;
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+/** A User as Microsoft Entra ID creates one (its documented request, with our people). */
+function entraUser(i: number, given: string, family: string): Json {
+	return {
+		schemas: [USER, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+		externalId: `entra-${i}`,
+		userName: `${given.toLowerCase()}.${family.toLowerCase()}@contoso.example`,
+		active: true,
+		displayName: `${given} ${family}`,
+		emails: [{ primary: true, type: 'work', value: `${given.toLowerCase()}.${family.toLowerCase()}@contoso.example` }],
+		meta: { resourceType: 'User' },
+		name: { formatted: `${given} ${family}`, familyName: family, givenName: given },
+		roles: [],
+		'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Youth' },
+	};
+}
+
+/**
+ * The whole lifecycle as an identity provider drives it, in the sandbox: create users and groups, patch
+ * members in, deactivate, remove from a group, delete a group, delete a user. After each step the change
+ * has scheduled a sync run (the jobs run it) and the Rocket.Chat state is read back over REST.
+ */
+describe('SCIM: an identity provider provisions people and groups into Rocket.Chat', function () {
+	this.timeout(120_000);
+	let h: Harness;
+	let bot: string;
+	const ids: Record<string, string> = {};
+	const username = (given: string) =>
+		h.world.findUserByEmail(`${given.toLowerCase()}.${lastOf[given].toLowerCase()}@contoso.example`)?.username;
+	const lastOf: Record<string, string> = { Ada: 'Lovelace', Brook: 'Taylor', Chen: 'Wu', Dana: 'Scully' };
+
+	/** The change scheduled a run: the due jobs run it (and any continuation). */
+	async function syncAfterChange(): Promise<void> {
+		expect(await drainJobs(h), 'the SCIM change scheduled a sync run').to.be.greaterThan(0);
+		expect((await status(h)).sync.halted).to.equal(null);
+	}
+
+	before(async () => {
+		h = await Harness.start();
+		bot = [...h.world.users.values()].find((u) => u.type === 'app')?.username as string;
+	});
+	after(async () => {
+		await h?.stop();
+	});
+
+	it('creates users (201, Location, id) and groups; a group with a member gets its room', async () => {
+		let i = 0;
+		for (const given of Object.keys(lastOf)) {
+			const res = await h.scim<Json>('POST', 'Users', entraUser(++i, given, lastOf[given]));
+			expect(res.status, JSON.stringify(res.body)).to.equal(201);
+			expect(res.headers['content-type']).to.match(/^application\/scim\+json/);
+			expect(res.headers.location).to.equal((res.body.meta as Json).location);
+			expect(res.headers.location).to.match(new RegExp(`/scim/v2/Users/${res.body.id as string}$`));
+			ids[given] = res.body.id as string;
+		}
+		// Okta creates groups empty; Entra ID may send members at once.
+		const youth = await h.scim<Json>('POST', 'Groups', { schemas: [GROUP], displayName: 'Scim Youth', members: [] });
+		expect(youth.status, JSON.stringify(youth.body)).to.equal(201);
+		ids.youth = youth.body.id as string;
+		const choir = await h.scim<Json>('POST', 'Groups', { schemas: [GROUP], displayName: 'Scim Choir', members: [{ value: ids.Dana }] });
+		expect(choir.status, JSON.stringify(choir.body)).to.equal(201);
+		ids.choir = choir.body.id as string;
+
+		await syncAfterChange();
+		expect(await roomOverRest(h, 'scim-choir')).to.deep.equal({
+			topic: null,
+			members: [bot, username('Dana')].sort(),
+			leaders: [],
+			moderators: [],
+		});
+		expect(await roomOverRest(h, 'scim-youth'), 'a group without members has no room').to.equal(null);
+		expect((await userOverRest(h, username('Dana') as string))?.name).to.equal('Dana Scully');
+		expect(username('Ada'), 'people in no group get an account when they join one').to.equal(undefined);
+	});
+
+	it('patches members in (Entra ID "Add" with several members)', async () => {
+		const res = await h.scim('PATCH', `Groups/${ids.youth}`, {
+			schemas: [PATCH],
+			Operations: [
+				{
+					op: 'Add',
+					path: 'members',
+					value: [{ $ref: null, value: ids.Ada }, { $ref: null, value: ids.Brook }, { value: ids.Chen }],
+				},
+			],
+		});
+		expect(res.status, JSON.stringify(res.body)).to.equal(204);
+		await syncAfterChange();
+		const room = await roomOverRest(h, 'scim-youth');
+		expect(room?.members).to.deep.equal([bot, username('Ada'), username('Brook'), username('Chen')].sort());
+		for (const given of ['Ada', 'Brook', 'Chen']) expect((await userOverRest(h, username(given) as string))?.active).to.equal(true);
+		expect(username('Ada')).to.equal('ada.lovelace');
+	});
+
+	it('deactivates a user (Okta: replace without a path): the account is deactivated and leaves its rooms', async () => {
+		const res = await h.scim<Json>('PATCH', `Users/${ids.Chen}`, {
+			schemas: [PATCH],
+			Operations: [{ op: 'replace', value: { active: false } }],
+		});
+		expect(res.status, JSON.stringify(res.body)).to.equal(200);
+		expect(res.body.active).to.equal(false);
+		await syncAfterChange();
+		expect((await userOverRest(h, username('Chen') as string))?.active).to.equal(false);
+		expect((await roomOverRest(h, 'scim-youth'))?.members).to.deep.equal([bot, username('Ada'), username('Brook')].sort());
+	});
+
+	it('removes a member from a group (Okta filter and Entra ID value forms)', async () => {
+		const okta = await h.scim('PATCH', `Groups/${ids.youth}`, {
+			schemas: [PATCH],
+			Operations: [{ op: 'remove', path: `members[value eq "${ids.Brook}"]` }],
+		});
+		expect(okta.status, JSON.stringify(okta.body)).to.equal(204);
+		await syncAfterChange();
+		expect((await roomOverRest(h, 'scim-youth'))?.members).to.deep.equal([bot, username('Ada')].sort());
+		// In no group any more: deactivated (setting "deactivate people in no group", on by default).
+		expect((await userOverRest(h, username('Brook') as string))?.active).to.equal(false);
+
+		const entra = await h.scim('PATCH', `Groups/${ids.choir}`, {
+			schemas: [PATCH],
+			Operations: [{ op: 'Remove', path: 'members', value: [{ value: ids.Dana }] }],
+		});
+		expect(entra.status).to.equal(204);
+		const members = await h.scim<Json>('GET', `Groups/${ids.choir}`);
+		expect(members.body.members ?? []).to.deep.equal([]);
+		await syncAfterChange();
+		expect(await roomOverRest(h, 'scim-choir'), 'a group without members loses its room').to.equal(null);
+	});
+
+	it('deletes a group: its room is deleted; the people keep their accounts', async () => {
+		const put = await h.scim('PATCH', `Groups/${ids.choir}`, {
+			schemas: [PATCH],
+			Operations: [{ op: 'replace', path: 'members', value: [{ value: ids.Ada }, { value: ids.Dana }] }],
+		});
+		expect(put.status).to.equal(204);
+		await syncAfterChange();
+		expect((await roomOverRest(h, 'scim-choir'))?.members).to.deep.equal([bot, username('Ada'), username('Dana')].sort());
+
+		const del = await h.scim('DELETE', `Groups/${ids.choir}`);
+		expect(del.status).to.equal(204);
+		expect((await h.scim('GET', `Groups/${ids.choir}`)).status).to.equal(404);
+		await syncAfterChange();
+		expect(await roomOverRest(h, 'scim-choir')).to.equal(null);
+		expect((await roomOverRest(h, 'scim-youth'))?.members).to.deep.equal([bot, username('Ada')].sort());
+		expect((await userOverRest(h, username('Ada') as string))?.active).to.equal(true);
+	});
+
+	it('deletes a user: 404 from then on, the account is deactivated and kept', async () => {
+		const del = await h.scim('DELETE', `Users/${ids.Ada}`);
+		expect(del.status).to.equal(204);
+		expect((await h.scim('GET', `Users/${ids.Ada}`)).status).to.equal(404);
+		await syncAfterChange();
+		const ada = await userOverRest(h, 'ada.lovelace');
+		expect(ada, 'never deleted').to.not.equal(null);
+		expect(ada?.active).to.equal(false);
+		expect(await roomOverRest(h, 'scim-youth'), 'no active member left').to.equal(null);
+		// The same person provisioned again (same externalId): the account is reactivated, not duplicated.
+		const again = await h.scim<Json>('POST', 'Users', entraUser(1, 'Ada', 'Lovelace'));
+		expect(again.status, JSON.stringify(again.body)).to.equal(201);
+		await h.scim('PATCH', `Groups/${ids.youth}`, {
+			schemas: [PATCH],
+			Operations: [{ op: 'add', path: 'members', value: [{ value: again.body.id }] }],
+		});
+		await syncAfterChange();
+		expect((await userOverRest(h, 'ada.lovelace'))?.active).to.equal(true);
+		expect(h.world.findUserByUsername('ada.lovelace2')).to.equal(undefined);
+	});
+
+	it('follows the safety valve and dry runs like a push: the SCIM state is in the plan', async () => {
+		const dry = await h.app<{ plan: Json }>('POST', 'sync?dryRun=true');
+		expect(dry.status).to.equal(200);
+		expect(dry.body.plan.createRooms).to.equal(0);
+		const created = await h.scim<Json>('POST', 'Groups', {
+			schemas: [GROUP],
+			displayName: 'Scim Planned',
+			members: [{ value: ids.Dana }],
+		});
+		expect(created.status).to.equal(201);
+		const planned = await h.app<{ plan: Json }>('POST', 'sync?dryRun=true');
+		expect(planned.body.plan.createRooms).to.equal(1);
+		expect(await roomOverRest(h, 'scim-planned'), 'a dry run writes nothing').to.equal(null);
+	});
+});
