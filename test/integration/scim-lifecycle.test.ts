@@ -174,10 +174,7 @@ describe('SCIM: an identity provider provisions people and groups into Rocket.Ch
 		expect(h.world.findUserByUsername('ada.lovelace2')).to.equal(undefined);
 	});
 
-	it('follows the safety valve and dry runs like a push: the SCIM state is in the plan', async () => {
-		const dry = await h.app<{ plan: Json }>('POST', 'sync?dryRun=true');
-		expect(dry.status).to.equal(200);
-		expect(dry.body.plan.createRooms).to.equal(0);
+	it('goes through the same planner, dry run and safety valve as a push', async () => {
 		const created = await h.scim<Json>('POST', 'Groups', {
 			schemas: [GROUP],
 			displayName: 'Scim Planned',
@@ -187,5 +184,65 @@ describe('SCIM: an identity provider provisions people and groups into Rocket.Ch
 		const planned = await h.app<{ plan: Json }>('POST', 'sync?dryRun=true');
 		expect(planned.body.plan.createRooms).to.equal(1);
 		expect(await roomOverRest(h, 'scim-planned'), 'a dry run writes nothing').to.equal(null);
+		await syncAfterChange();
+		expect((await roomOverRest(h, 'scim-planned'))?.members).to.deep.equal([bot, username('Dana')].sort());
+
+		// With a 0 % safety limit, a SCIM deactivation halts the run before any write, as a push would.
+		await h.sandbox.configureApp({ sync_safety_limit_percent: 0 });
+		try {
+			const off = await h.scim('PATCH', `Users/${ids.Dana}`, {
+				schemas: [PATCH],
+				Operations: [{ op: 'replace', path: 'active', value: false }],
+			});
+			expect(off.status).to.equal(200);
+			await drainJobs(h);
+			expect((await status(h)).sync.halted).to.not.equal(null);
+			expect((await userOverRest(h, username('Dana') as string))?.active, 'halted: nothing written').to.equal(true);
+		} finally {
+			await h.scim('PATCH', `Users/${ids.Dana}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: true }] });
+			await h.sandbox.configureApp({ sync_safety_limit_percent: 20 });
+		}
+		await syncAfterChange();
+	});
+
+	it('accepts only its own tokens: the API key gets 401, and the token is never echoed', async () => {
+		const withKey = await h.scim<Json>('GET', 'Users', undefined, { token: h.info.apiKey });
+		expect(withKey.status).to.equal(401);
+		expect(withKey.body).to.include({ status: '401' });
+		const scimOnApi = await h.app('GET', 'status', undefined, { key: h.info.scimToken });
+		expect(scimOnApi.status, 'the SCIM token is not an API key').to.equal(401);
+		const wrong = await h.scim<Json>('GET', 'Users', undefined, { token: `${h.info.scimToken}x` });
+		expect(wrong.status).to.equal(401);
+		expect(JSON.stringify(wrong)).to.not.contain(h.info.scimToken);
+	});
+
+	it('refuses an application/scim+json write that Rocket.Chat did not pass on (415), and changes nothing', async () => {
+		const before = await h.scim<Json>('GET', 'Users?count=0');
+		const res = await h.scim<Json>('POST', 'Users', entraUser(9, 'Eve', 'Example'), { contentType: 'application/scim+json' });
+		expect(res.status).to.equal(415);
+		expect(res.body.detail).to.match(/application\/json/);
+		expect((await h.scim<Json>('GET', 'Users?count=0')).body.totalResults).to.equal(before.body.totalResults);
+	});
+
+	it('grants no roles and touches no room it did not create', async () => {
+		const withRoles = await h.scim<Json>('POST', 'Users', {
+			...entraUser(10, 'Rolf', 'Admin'),
+			roles: [{ value: 'admin', primary: true }],
+		});
+		expect(withRoles.status).to.equal(400);
+		expect(withRoles.body.scimType).to.equal('invalidValue');
+		expect(h.world.findUserByEmail('rolf.admin@contoso.example')).to.equal(undefined);
+
+		// A room the app did not create, with the name a SCIM group would get.
+		const staff = await h.rest<{ group: { _id: string } }>('POST', 'groups.create', { name: 'scim-staff', members: [] });
+		expect(staff.status).to.equal(200);
+		const g = await h.scim<Json>('POST', 'Groups', { schemas: [GROUP], displayName: 'Scim Staff', members: [{ value: ids.Dana }] });
+		expect(g.status).to.equal(201);
+		await syncAfterChange();
+		const admin = h.world.findUserById(h.admin.userId)?.username as string;
+		expect((await roomOverRest(h, 'scim-staff'))?.members, "the admin's room is left as it was").to.deep.equal([admin]);
+		const own = [...h.world.rooms.values()].filter((r) => r.name?.startsWith('scim-staff') && r._id !== staff.body.group._id);
+		expect(own.map((r) => r.name)).to.have.length(1);
+		expect((await roomOverRest(h, own[0].name as string))?.members).to.deep.equal([bot, username('Dana')].sort());
 	});
 });
