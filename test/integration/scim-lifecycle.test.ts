@@ -243,6 +243,6 @@ describe('SCIM: an identity provider provisions people and groups into Rocket.Ch
 		expect((await roomOverRest(h, 'scim-staff'))?.members, "the admin's room is left as it was").to.deep.equal([admin]);
 		const own = [...h.world.rooms.values()].filter((r) => r.name?.startsWith('scim-staff') && r._id !== staff.body.group._id);
 		expect(own.map((r) => r.name)).to.have.length(1);
-		expect((await roomOverRest(h, own[0].name as string))?.members).to.deep.equal([bot, username('Dana')].sort());
+		expect((await roomOverRest(h, own[0].name))?.members).to.deep.equal([bot, username('Dana')].sort());
 	});
 });
