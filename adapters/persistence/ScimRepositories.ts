@@ -19,6 +19,12 @@ export class ScimUserRepository {
 	private readonly store = new RecordStore<ScimUserRecord>('scim-users');
 	private readonly byName = new RecordStore<IndexRecord>('scim-user-names');
 	private readonly byExternalId = new RecordStore<IndexRecord>('scim-user-xids');
+	private readonly revisions = new RecordStore<{ rev: string }>('scim-revision');
+
+	/** Changes with every User write (after the write): a reader that saw a revision may keep what it listed then. */
+	async revision(read: IPersistenceRead): Promise<string | null> {
+		return (await this.revisions.get(read, 'users'))?.rev ?? null;
+	}
 
 	get(read: IPersistenceRead, id: string): Promise<ScimUserRecord | undefined> {
 		return this.store.get(read, id);
@@ -39,6 +45,7 @@ export class ScimUserRepository {
 	/** Writes the User and moves its index entries from `previous` (if any) to the new values. */
 	async put(read: IPersistenceRead, persis: IPersistence, user: ScimUserRecord, previous?: ScimUserRecord): Promise<void> {
 		await this.store.put(persis, user.id, user);
+		await this.revisions.put(persis, 'users', { rev: `${user.id}:${user.version}` });
 		const name = user.userName.toLowerCase();
 		const oldName = previous && !previous.deleted ? previous.userName.toLowerCase() : undefined;
 		if (user.deleted) {

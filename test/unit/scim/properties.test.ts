@@ -20,7 +20,7 @@ const userArb = fc.record({
 	}),
 });
 
-const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+const ids: fc.Arbitrary<string> = fc.constantFrom('a', 'b', 'c', 'd', 'e');
 const memberOp: fc.Arbitrary<MemberOp> = fc.oneof(
 	fc.record({ kind: fc.constant('add' as const), ids: fc.array(ids, { maxLength: 3 }) }),
 	fc.record({ kind: fc.constant('remove' as const), ids: fc.array(ids, { maxLength: 3 }) }),
