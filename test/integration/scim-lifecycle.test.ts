@@ -205,6 +205,21 @@ describe('SCIM: an identity provider provisions people and groups into Rocket.Ch
 		await syncAfterChange();
 	});
 
+	it('is described in openapi.json, with its own security scheme', async () => {
+		const doc = await h.app<{ paths: Record<string, Record<string, { security?: unknown }>> }>('GET', 'openapi.json', undefined, {
+			key: null,
+		});
+		for (const path of [
+			'/scim/v2/Users',
+			'/scim/v2/Users/{id}',
+			'/scim/v2/Groups/{id}',
+			'/scim/v2/Users/.search',
+			'/scim/v2/ServiceProviderConfig',
+		])
+			expect(doc.body.paths, path).to.have.property(path);
+		expect(doc.body.paths['/scim/v2/Groups/{id}'].patch.security).to.deep.equal([{ scimToken: [] }]);
+	});
+
 	it('accepts only its own tokens: the API key gets 401, and the token is never echoed', async () => {
 		const withKey = await h.scim<Json>('GET', 'Users', undefined, { token: h.info.apiKey });
 		expect(withKey.status).to.equal(401);
