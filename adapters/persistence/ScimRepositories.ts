@@ -11,6 +11,14 @@ interface IndexRecord {
 }
 
 /**
+ * The Users as last listed, with the revision read before listing them: while the revision (one small read)
+ * is unchanged, a full scan (a filter no index answers, the sync) uses this copy instead of reading every
+ * record again. Every User write changes the revision after writing the User, so a copy is never newer than
+ * its revision says, and another instance's writes are seen at once. Callers must not modify the records.
+ */
+let usersCopy: { rev: string; users: ScimUserRecord[] } | undefined;
+
+/**
  * SCIM Users: one record per User id, plus two small index aggregates (userName lower-cased, externalId)
  * so that uniqueness checks and the `eq` filters identity providers send before every create cost one read.
  * A DELETEd User keeps its record (flagged `deleted`) so its account stays deactivated; its index entries go.
@@ -32,6 +40,15 @@ export class ScimUserRepository {
 
 	async list(read: IPersistenceRead): Promise<ScimUserRecord[]> {
 		return firstPerKey(await this.store.list(read), (r) => r.id);
+	}
+
+	/** Every User (deleted ones included), from the copy kept while the revision is unchanged. Read-only. */
+	async listCurrent(read: IPersistenceRead): Promise<ReadonlyArray<ScimUserRecord>> {
+		const rev = await this.revision(read);
+		if (rev !== null && usersCopy?.rev === rev) return usersCopy.users;
+		const list = await this.list(read);
+		usersCopy = rev === null ? undefined : { rev, users: list };
+		return list;
 	}
 
 	async idByUserName(read: IPersistenceRead, userName: string): Promise<string | undefined> {

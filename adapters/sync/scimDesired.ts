@@ -6,7 +6,7 @@ import { ScimGroupRepository, ScimMemberRepository, ScimUserRepository } from '.
 /** SCIM Users and Groups as the sync's desired state sees them: three reads (users, groups, memberships). */
 export async function loadScimDesired(read: IPersistenceRead): Promise<ScimDesired> {
 	const [users, groups, members] = await Promise.all([
-		new ScimUserRepository().list(read),
+		new ScimUserRepository().listCurrent(read),
 		new ScimGroupRepository().list(read),
 		new ScimMemberRepository().list(read),
 	]);

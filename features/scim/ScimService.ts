@@ -57,21 +57,6 @@ export const DEFAULT_COUNT = 100;
 
 const users = new ScimUserRepository();
 
-/**
- * The Users as last listed, with the revision read before listing them. A list with a filter no index
- * answers scans every User: while the revision (one small read) is unchanged, the scan runs over this copy
- * instead of reading 10,000 records again. Every User write changes the revision after writing the User,
- * so a copy is never newer than its revision says, and another instance's writes are seen at once.
- */
-let userCache: { rev: string; users: ScimUserRecord[] } | undefined;
-
-async function allUsers(read: IPersistenceRead): Promise<ScimUserRecord[]> {
-	const rev = await users.revision(read);
-	if (rev !== null && userCache?.rev === rev) return userCache.users;
-	const list = await users.list(read);
-	userCache = rev === null ? undefined : { rev, users: list };
-	return list;
-}
 const groups = new ScimGroupRepository();
 const members = new ScimMemberRepository();
 
@@ -197,7 +182,7 @@ export class ScimService {
 
 	async listUsers(q: ListQuery): Promise<ListResult> {
 		const filter = q.filter !== undefined ? compileFilter('User', q.filter) : undefined;
-		let candidates: ScimUserRecord[];
+		let candidates: ReadonlyArray<ScimUserRecord>;
 		const hint = filter?.hints.find((h) => h.path === 'userName' || h.path === 'externalId' || h.path === 'id');
 		if (hint) {
 			const id =
@@ -208,7 +193,7 @@ export class ScimService {
 						: await users.idByExternalId(this.reader, hint.value);
 			const u = id === undefined ? undefined : await users.get(this.reader, id);
 			candidates = u ? [u] : [];
-		} else candidates = await allUsers(this.reader);
+		} else candidates = await users.listCurrent(this.reader);
 		const needsMeta = filter ? [...filter.paths].some((p) => p.startsWith('meta')) : false;
 		const matches = candidates.filter(
 			(u) => !u.deleted && (!filter || filter.test(needsMeta ? withMeta(u, 'User') : (u as unknown as Resource))),
