@@ -160,7 +160,7 @@ function applyOne(doc: Json, kind: ResourceKind, op: PatchOpName, path: PatchPat
 
 	if (!attr.multiValued) {
 		// `name` and `name.givenName`.
-		const current = isObject(doc[name]) ? (doc[name]) : {};
+		const current = isObject(doc[name]) ? doc[name] : {};
 		if (sub) {
 			if (op === 'remove') delete current[sub.name];
 			else current[sub.name] = coerce(sub, value, `${name}.${sub.name}`);
