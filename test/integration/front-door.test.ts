@@ -136,15 +136,19 @@ describe('external API front door', function () {
 	it('answers 1,000 hostile bodies per endpoint with 4xx only, and changes nothing', async () => {
 		// With the riskier settings on, so the checks behind them see the hostile bodies too.
 		await h.sandbox.configureApp({ accounts_link_existing: true, sync_assignable_roles: 'fd-key' });
-		const doc = await h.app<{ paths: Record<string, Record<string, { operationId: string; requestBody?: unknown }>> }>(
-			'GET',
-			'openapi.json',
-			undefined,
-			{ key: null },
-		);
+		const doc = await h.app<{
+			paths: Record<
+				string,
+				Record<string, { operationId: string; requestBody?: unknown; security?: Array<Record<string, unknown>> }>
+			>;
+		}>('GET', 'openapi.json', undefined, { key: null });
 		const operations: Array<{ path: string; method: string; id: string }> = [];
 		for (const [path, item] of Object.entries(doc.body.paths)) {
-			for (const [method, op] of Object.entries(item)) if (op.requestBody) operations.push({ path, method, id: op.operationId });
+			for (const [method, op] of Object.entries(item)) {
+				// The SCIM paths have their own front door (SCIM tokens, RFC 7644 errors): scim-lifecycle.test.ts.
+				if (op.security?.some((s) => 'scimToken' in s)) continue;
+				if (op.requestBody) operations.push({ path, method, id: op.operationId });
+			}
 		}
 		expect(operations.map((o) => o.id)).to.include('createLoginToken');
 		const persisted = () => h.world.persistence.size;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 
 import { Harness } from './harness';
 import { drainJobs, roomOverRest, status, userOverRest } from './sync-support';
@@ -259,5 +260,48 @@ describe('SCIM: an identity provider provisions people and groups into Rocket.Ch
 		const own = [...h.world.rooms.values()].filter((r) => r.name?.startsWith('scim-staff') && r._id !== staff.body.group._id);
 		expect(own.map((r) => r.name)).to.have.length(1);
 		expect((await roomOverRest(h, own[0].name))?.members).to.deep.equal([bot, username('Dana')].sort());
+	});
+
+	it('answers hostile bodies with 4xx only and stores nothing', async () => {
+		const junk = fc.oneof(
+			fc.string({ maxLength: 40 }).map((t) => `{${t}`),
+			fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+			// Deeper than 100 levels never reaches the app: the engine refuses it (front-door.test.ts covers that).
+			fc.nat(90).map((d) => '['.repeat(d) + ']'.repeat(d)),
+			fc
+				.record({ userName: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), emails: fc.jsonValue({ maxDepth: 2 }) })
+				.map((v) => JSON.stringify(v)),
+			fc
+				.record({
+					schemas: fc.constant([PATCH]),
+					Operations: fc.array(fc.record({ op: fc.string(), path: fc.string(), value: fc.jsonValue({ maxDepth: 2 }) }), {
+						maxLength: 3,
+					}),
+				})
+				.map((v) => JSON.stringify(v)),
+			fc
+				.record({ displayName: fc.oneof(fc.string({ maxLength: 0 }), fc.integer()), members: fc.jsonValue({ maxDepth: 2 }) })
+				.map((v) => JSON.stringify(v)),
+		);
+		const samples = fc.sample(junk, { numRuns: 300, seed: 1616 });
+		const before = h.world.persistence.size;
+		const targets = [
+			['POST', 'Users'],
+			['POST', 'Groups'],
+			['PATCH', `Users/${ids.Dana}`],
+			['PATCH', `Groups/${ids.youth}`],
+			['PUT', `Users/${ids.Dana}`],
+			['POST', 'Users/.search'],
+		] as const;
+		for (const [i, raw] of samples.entries()) {
+			const [method, path] = targets[i % targets.length];
+			const res = await h.http<Json>(method, `/api/apps/public/${h.appId}/scim/v2/${path}`, {
+				raw,
+				headers: { Authorization: `Bearer ${h.info.scimToken}`, 'Content-Type': 'application/json' },
+			});
+			if (res.status < 400 || res.status >= 500)
+				throw new Error(`${method} ${path}: ${res.status} for ${raw.slice(0, 200)}: ${JSON.stringify(res.body)}`);
+		}
+		expect(h.world.persistence.size, 'nothing stored').to.equal(before);
 	});
 });
