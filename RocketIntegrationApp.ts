@@ -28,7 +28,7 @@ import {
 } from '@rocket.chat/apps-engine/definition/uikit';
 
 import { invalidateConfig } from './adapters/config';
-import { onEnableSync } from './adapters/sync/schedule';
+import { onEnableSync } from './features/sync/schedule';
 import { slashCommands } from './commands/registry';
 import { externalEndpoints } from './endpoints/registry';
 import { MessageEventHandler } from './handlers/MessageEventHandler';

@@ -2,12 +2,11 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IUIKitResponse, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
-import { handleDeactivateIdleAction, isSyncAction } from '../commands/integration/sync';
-import { handleTriggersBlockAction, handleTriggersViewSubmit, isTriggersAction, isTriggersView } from './triggersModal';
+import { routeOfAction, routeOfView, UiEnv } from '../ui/routes';
 
 /**
- * UI Kit interactions (buttons and modal submits), routed to the feature that drew the view by the prefix of its view
- * or action id. A feature with a modal adds its route here.
+ * UI Kit interactions (buttons and modal submits), sent to the view that drew them by the route table
+ * (ui/routes.ts). A failure is logged and answered with the engine's error response.
  */
 export class UiInteractionHandler {
 	constructor(
@@ -21,12 +20,8 @@ export class UiInteractionHandler {
 	async blockAction(context: UIKitBlockInteractionContext): Promise<IUIKitResponse> {
 		const data = context.getInteractionData();
 		try {
-			if (isTriggersAction(data.actionId) || isTriggersView(data.container?.id))
-				return await handleTriggersBlockAction(this.env(), context);
-			if (isSyncAction(data.actionId) && this.http) {
-				const env = { read: this.read, modify: this.modify, http: this.http, persis: this.persis };
-				await handleDeactivateIdleAction(env, data.user, data.room, data.value);
-			}
+			const answer = await routeOfAction(data.actionId, data.container?.id)?.blockAction?.(this.env(), context);
+			if (answer) return answer;
 		} catch (err) {
 			this.fail('block action', data.actionId, err);
 			return context.getInteractionResponder().errorResponse();
@@ -37,7 +32,8 @@ export class UiInteractionHandler {
 	async viewSubmit(context: UIKitViewSubmitInteractionContext): Promise<IUIKitResponse> {
 		const data = context.getInteractionData();
 		try {
-			if (isTriggersView(data.view?.id)) return await handleTriggersViewSubmit(this.env(), context);
+			const answer = await routeOfView(data.view?.id)?.viewSubmit?.(this.env(), context);
+			if (answer) return answer;
 		} catch (err) {
 			this.fail('view submit', data.view?.id, err);
 			return context.getInteractionResponder().errorResponse();
@@ -45,8 +41,8 @@ export class UiInteractionHandler {
 		return context.getInteractionResponder().successResponse();
 	}
 
-	private env() {
-		return { app: this.app, read: this.read, persis: this.persis, modify: this.modify };
+	private env(): UiEnv {
+		return { app: this.app, read: this.read, persis: this.persis, modify: this.modify, http: this.http };
 	}
 
 	private fail(kind: string, id: string | undefined, err: unknown): void {

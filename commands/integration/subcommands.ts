@@ -1,7 +1,8 @@
 import { logCommand, whoisCommand } from './accounts';
 import { historyCommand } from './history';
 import { statusCommand } from './status';
-import { deactivateIdleCommand, roomsOfCommand, syncCommand } from './sync';
+import { deactivateIdleCommand } from './deactivateIdle';
+import { roomsOfCommand, syncCommand } from './sync';
 import { Subcommand } from './types';
 
 export const helpCommand: Subcommand = {

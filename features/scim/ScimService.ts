@@ -9,9 +9,9 @@ import { randomUUID } from 'crypto';
 import { IModify, IPersistence, IPersistenceRead, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { ScimGroupRepository, ScimMemberRepository, ScimUserRepository } from '../../adapters/persistence/ScimRepositories';
-import { DesiredStore } from '../../adapters/sync/desiredStore';
-import { requestRunAfterPush } from '../../adapters/sync/schedule';
-import { newRunId } from '../../adapters/sync/util';
+import { DesiredStore } from '../sync/desiredStore';
+import { requestRunAfterPush } from '../sync/schedule';
+import { newRunId } from '../sync/util';
 import { compileFilter, CompiledFilter, Resource } from '../../core/scim/filter';
 import { applyUserPatch, groupPatch, memberDelta, needsCurrentMembers, patchOperations } from '../../core/scim/patch';
 import { Projection, returns } from '../../core/scim/projection';
