@@ -9,9 +9,16 @@ import { RestError, RocketChatClient } from './RestClient';
  * internal REST URL setting, else the server's own Site_Url; never the link URL (`rc_site_url`), so the
  * admin token goes only where the admin said. The base must be https (http only on a loopback address).
  */
-export async function restClientFor(http: IHttp, read: IRead, config: AppConfig, budgetMs?: number): Promise<RocketChatClient> {
+export async function restClientFor(
+	http: IHttp,
+	read: IRead,
+	config: AppConfig,
+	budgetMs?: number,
+	/** The server's Site_Url when the caller has read it already (one setting read less). */
+	serverSite?: string,
+): Promise<RocketChatClient> {
 	const { adminUserId, adminToken } = config.rocketChat;
-	const baseUrl = config.rocketChat.restUrl ?? (await serverSiteUrl(read));
+	const baseUrl = config.rocketChat.restUrl ?? serverSite ?? (await serverSiteUrl(read));
 	if (!adminUserId || !adminToken || !baseUrl)
 		throw new RestError('not-configured', 'rest', undefined, undefined, 'the admin user id, token or REST URL is not set');
 	if (secureUrlProblem(baseUrl) !== null)
@@ -26,7 +33,7 @@ export async function restClientFor(http: IHttp, read: IRead, config: AppConfig,
 }
 
 /** The server's Site_Url setting, without a trailing slash ('' when unset). */
-async function serverSiteUrl(read: IRead): Promise<string> {
+export async function serverSiteUrl(read: IRead): Promise<string> {
 	const value = (await read.getEnvironmentReader().getServerSettings().getValueById('Site_Url')) as unknown;
 	return typeof value === 'string' ? value.replace(/\/+$/, '') : '';
 }

@@ -1,12 +1,11 @@
 import { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { siteUrl } from '../../adapters/config';
 import { fingerprint } from '../../adapters/crypto';
 import { CooldownRepository } from '../../adapters/persistence/CooldownRepository';
 import { LogRepository } from '../../adapters/persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../../adapters/persistence/PeopleRepository';
 import { RestError } from '../../adapters/rocketchat/RestClient';
-import { restClientFor } from '../../adapters/rocketchat/clientFor';
+import { restClientFor, serverSiteUrl } from '../../adapters/rocketchat/clientFor';
 import { AppConfig } from '../../core/config';
 import { decideToken, TokenRefusal } from '../../core/security/accounts';
 import { decideSso } from '../../core/sso';
@@ -60,9 +59,11 @@ export async function signOn(ctx: SignOnDeps, p: PersonInput): Promise<SignOnOut
 	if (decision.kind === 'registration-disabled') return { kind: 'refused', error: 'registration-disabled' };
 	if (decision.kind === 'cooling-down') return { kind: 'chat-server-error', reference: decision.reference };
 
+	// Site_Url is read once: the REST base (unless rc_rest_url is set) and the link base (unless rc_site_url is).
+	const serverSite = config.rocketChat.restUrl && config.rocketChat.siteUrl ? '' : await serverSiteUrl(ctx.read);
 	let rest;
 	try {
-		rest = await restClientFor(ctx.http, ctx.read, config);
+		rest = await restClientFor(ctx.http, ctx.read, config, undefined, serverSite);
 	} catch (err) {
 		const reference = await logConfigError(ctx, p.externalId, err);
 		return { kind: 'chat-server-error', reference };
@@ -99,7 +100,7 @@ export async function signOn(ctx: SignOnDeps, p: PersonInput): Promise<SignOnOut
 		const { cooldown: _over, ...rest } = account;
 		await accounts.saveRecord({ ...rest, updatedAt: now }, account);
 	}
-	const base = await siteUrl(ctx.read, config.rocketChat.siteUrl);
+	const base = config.rocketChat.siteUrl || serverSite;
 	return {
 		kind: 'token',
 		userId: account.userId,
