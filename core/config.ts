@@ -27,6 +27,10 @@ export interface AppConfig {
 		/** Earlier secrets (the setting's other entries): still read, so a secret can be rotated without losing credentials. */
 		readonly previousCredentialSecrets: ReadonlyArray<string>;
 	};
+	readonly scim: {
+		/** Bearer tokens of the SCIM API (several, for rotation), each at least 32 characters. Empty: SCIM is off. */
+		readonly tokens: ReadonlyArray<string>;
+	};
 	readonly accounts: {
 		readonly selfRegistration: boolean;
 		readonly inactiveCooldownMs: number;
@@ -254,6 +258,9 @@ export function readConfig(raw: RawSettings): ConfigResult {
 			maxBodyBytes: num(Setting.MaxBodyKb) * 1024,
 			credentialSecret: credentialSecret ?? null,
 			previousCredentialSecrets,
+		},
+		scim: {
+			tokens: keys(Setting.ScimTokens),
 		},
 		accounts: {
 			selfRegistration: bool(Setting.AllowSelfRegistration),

@@ -14,6 +14,8 @@ export enum Setting {
 	MaxBodyKb = 'api_max_body_kb',
 	CredentialSecret = 'api_credential_secret',
 
+	ScimTokens = 'scim_tokens',
+
 	AllowSelfRegistration = 'accounts_self_registration',
 	InactiveCooldownHours = 'accounts_inactive_cooldown_hours',
 	LoginErrorCooldownMinutes = 'accounts_login_error_cooldown_minutes',
@@ -52,6 +54,7 @@ export enum Setting {
 export enum SettingSection {
 	RocketChat = 'section_rocketchat',
 	ExternalApi = 'section_external_api',
+	Scim = 'section_scim',
 	Accounts = 'section_accounts',
 	Sync = 'section_sync',
 	Chatbot = 'section_chatbot',

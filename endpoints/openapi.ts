@@ -1,3 +1,4 @@
+import { scimOpenApi } from '../contract/scim/openapi';
 import { EndpointSpec, Operation } from './frontDoor';
 import { chatHistoryBatch } from '../contract/historySchema';
 import { errorReply, JsonSchema } from '../contract/schemas';
@@ -25,6 +26,8 @@ export function buildOpenApi(specs: ReadonlyArray<EndpointSpec>, serverUrl: stri
 		for (const op of spec.operations) item[op.method] = operation(spec, op);
 		paths[openApiPath(spec)] = item;
 	}
+	const scim = scimOpenApi();
+	Object.assign(paths, scim.paths);
 	return {
 		openapi: '3.0.3',
 		info: {
@@ -32,14 +35,18 @@ export function buildOpenApi(specs: ReadonlyArray<EndpointSpec>, serverUrl: stri
 			version: API_VERSION,
 			description:
 				'The contract between Rocket Integration (a Rocket.Chat app) and the system of record: single sign-on, ' +
-				'desired state of groups, roles and people, sync, chat points and triggers. Every call but this description ' +
-				'needs `Authorization: Bearer <key>` with one of the keys configured in the app. Outbound, the app POSTs chat ' +
+				'desired state of groups, roles and people, sync, chat points and triggers, and a SCIM 2.0 service provider ' +
+				'(`scim/v2/`, for identity providers, with its own tokens). Every call but this description ' +
+				'needs `Authorization: Bearer <key>` with one of the keys configured in the app (the SCIM paths: a SCIM token). Outbound, the app POSTs chat ' +
 				'history to the system of record: see the `ChatHistoryBatch` schema.',
 		},
 		servers: [{ url: serverUrl }],
 		components: {
-			securitySchemes: { bearerKey: { type: 'http', scheme: 'bearer', description: 'One of the API keys set in the app settings.' } },
-			schemas: { Error: errorReply, ChatHistoryBatch: chatHistoryBatch },
+			securitySchemes: {
+				bearerKey: { type: 'http', scheme: 'bearer', description: 'One of the API keys set in the app settings.' },
+				scimToken: scim.securityScheme,
+			},
+			schemas: { Error: errorReply, ChatHistoryBatch: chatHistoryBatch, ...scim.schemas },
 		},
 		security: [{ bearerKey: [] }],
 		paths,

@@ -1,9 +1,11 @@
+import { ApiEndpoint } from '@rocket.chat/apps-engine/definition/api';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import { EndpointSpec, FrontDoorEndpoint } from './frontDoor';
 import { openApiSpec } from './OpenApiEndpoint';
 import { pingSpec } from './PingEndpoint';
 import { pointsSpecs } from './PointsEndpoint';
+import { scimEndpoints } from './scim/ScimEndpoint';
 import { ssoTokenSpec } from './SsoTokenEndpoint';
 import { statusSpec } from './StatusEndpoint';
 import { syncSpecs } from './SyncEndpoints';
@@ -21,6 +23,8 @@ export function endpointSpecs(appId: string, version = ''): EndpointSpec[] {
 	return specs;
 }
 
-export function externalEndpoints(app: IApp): FrontDoorEndpoint[] {
-	return endpointSpecs(app.getID(), app.getVersion()).map((spec) => new FrontDoorEndpoint(app, spec));
+/** The external API's endpoints, then the SCIM service provider's (its own tokens, its own error schema). */
+export function externalEndpoints(app: IApp): ApiEndpoint[] {
+	const front: ApiEndpoint[] = endpointSpecs(app.getID(), app.getVersion()).map((spec) => new FrontDoorEndpoint(app, spec));
+	return [...front, ...scimEndpoints(app)];
 }

@@ -1,7 +1,7 @@
 /**
  * `npm start`: a local Rocket.Chat stand-in with the packaged app installed and configured, behaving
  * as a stock Rocket.Chat 7.10 server.
- * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD / ADMIN_EMAIL, INTEGRATION_API_KEY,
+ * Environment: PORT (3000), ADMIN_USERNAME / ADMIN_PASSWORD / ADMIN_EMAIL, INTEGRATION_API_KEY, SCIM_TOKEN,
  * INSTANCES (1 to 3), RATE_LIMITER (`stock`, the default, or `off` as in Rocket.Chat's TEST_MODE),
  * and Rocket.Chat's own switches: ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS, CREATE_TOKENS_FOR_USERS,
  * CREATE_TOKENS_FOR_USERS_SECRET (all off by default, as on a stock server).
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
 		adminPassword: process.env.ADMIN_PASSWORD,
 		adminEmail: process.env.ADMIN_EMAIL,
 		apiKey: process.env.INTEGRATION_API_KEY,
+		scimToken: process.env.SCIM_TOKEN,
 		rateLimiter: process.env.RATE_LIMITER === 'off' ? 'off' : 'stock',
 		allowUnsafeQueryAndFields: isOn(process.env.ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS),
 		createTokensForUsers: isOn(process.env.CREATE_TOKENS_FOR_USERS),
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
 		`  Admin user id   ${info.admin.userId}`,
 		`  Admin token     ${info.admin.authToken}   (headers X-User-Id / X-Auth-Token)`,
 		`  API key         ${info.apiKey}   (Authorization: Bearer <key>)`,
+		`  SCIM 2.0        ${base}/scim/v2   (Authorization: Bearer ${info.scimToken})`,
 		'',
 		`  Rate limiter    ${sandbox.world.rateLimit.enabled ? 'stock (10 calls per endpoint per minute and address)' : 'off'}`,
 		`  Switches        ${switches}`,

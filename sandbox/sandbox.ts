@@ -26,6 +26,8 @@ export interface SandboxOptions {
 	adminEmail?: string;
 	/** API key given to the app's external API settings. */
 	apiKey?: string;
+	/** SCIM bearer token given to the app's SCIM settings. */
+	scimToken?: string;
 	/** Packaged app to install; none when omitted and `install` is false. */
 	zipPath?: string;
 	install?: boolean;
@@ -71,6 +73,7 @@ export interface SandboxInfo {
 	appId?: string;
 	admin: { userId: string; username: string; password: string; authToken: string };
 	apiKey: string;
+	scimToken: string;
 }
 
 export interface RouteContext {
@@ -165,7 +168,8 @@ export class Sandbox {
 		this.engineVersion = await this.primary().engine.engineVersion();
 
 		const apiKey = o.apiKey ?? 'sandbox-api-key-0123456789abcdef';
-		this.info = { url: this.url, admin: { userId: admin._id, username, password, authToken }, apiKey };
+		const scimToken = o.scimToken ?? 'sandbox-scim-token-0123456789abcdef';
+		this.info = { url: this.url, admin: { userId: admin._id, username, password, authToken }, apiKey, scimToken };
 		if (o.install !== false) {
 			const zip = readFileSync(o.zipPath ?? defaultZipPath());
 			this.appId = await this.installApp(zip, admin._id);
@@ -175,6 +179,7 @@ export class Sandbox {
 				rc_admin_user_id: admin._id,
 				rc_admin_token: authToken,
 				api_keys: apiKey,
+				scim_tokens: scimToken,
 				api_credential_secret: 'sandbox-credential-secret-0123456789',
 				...(o.createTokensForUsersSecret ? { rc_create_tokens_secret: o.createTokensForUsersSecret } : {}),
 				...(o.settings ?? {}),

@@ -22,6 +22,8 @@ const declared: ReadonlyArray<Declared> = [
 	{ id: Setting.MaxBodyKb, section: SettingSection.ExternalApi, type: SettingType.NUMBER, packageValue: 1024 },
 	{ id: Setting.CredentialSecret, section: SettingSection.ExternalApi, type: SettingType.PASSWORD, packageValue: '', multiline: true },
 
+	{ id: Setting.ScimTokens, section: SettingSection.Scim, type: SettingType.PASSWORD, packageValue: '', multiline: true },
+
 	{ id: Setting.AllowSelfRegistration, section: SettingSection.Accounts, type: SettingType.BOOLEAN, packageValue: true },
 	{ id: Setting.InactiveCooldownHours, section: SettingSection.Accounts, type: SettingType.NUMBER, packageValue: 2 },
 	{ id: Setting.LoginErrorCooldownMinutes, section: SettingSection.Accounts, type: SettingType.NUMBER, packageValue: 15 },

@@ -30,7 +30,9 @@ import { restClientFor } from '../../adapters/rocketchat/clientFor';
 import { RestError, RocketChatClient } from '../../adapters/rocketchat/RestClient';
 import { ActualSnapshot, readActual } from './actual';
 import { Applier, ApplyResult } from './applier';
+import { mergeDesired } from '../../core/scim/desired';
 import { DesiredStore, SnapshotBody } from './desiredStore';
+import { loadScimDesired } from './scimDesired';
 import { fetchFeed } from './feed';
 import { scheduleRun } from './schedule';
 import { newId } from '../../adapters/ids';
@@ -252,6 +254,8 @@ export class SyncRunner {
 		} else {
 			desired = await store.load();
 		}
+		// SCIM Users and Groups are part of the desired state whatever its other source.
+		desired = mergeDesired(desired, await loadScimDesired(reader));
 		// Roles stored before the allowlist shrank are left alone: neither granted nor revoked.
 		desired = restrictRoles(desired, config.sync.assignableRoles).desired;
 		return { ok: true, store, pass, halt, confirm, revAtStart, feed, desired };

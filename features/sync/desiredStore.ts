@@ -211,6 +211,11 @@ export class DesiredStore {
 		};
 	}
 
+	/** Another source of the desired state (SCIM) changed: a sync pass has more to do. */
+	markChanged(): Promise<void> {
+		return this.bump();
+	}
+
 	private async bump(): Promise<void> {
 		await this.state.put(this.writer(), 'desired', { rev: newId(), at: Date.now() });
 	}

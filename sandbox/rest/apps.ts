@@ -67,6 +67,18 @@ async function appDescription(ctx: RouteContext, appId: string): Promise<Record<
 	return { ...info, status, languages: Object.keys((stored.languageContent as Record<string, unknown>) ?? {}) };
 }
 
+/**
+ * What Rocket.Chat hands an app endpoint as `content`: its body parsers (`bodyParser.json()` and
+ * `bodyParser.urlencoded()` on `/api/apps/public/:appId`) parse only `application/json` and form bodies;
+ * a body of any other declared type (`application/scim+json`, `text/plain`, ...) reaches the app as `{}`.
+ */
+export function appContent(body: unknown, contentType: string | undefined): unknown {
+	if (contentType === undefined || body === undefined) return body;
+	const type = contentType.split(';')[0].trim().toLowerCase();
+	if (type === 'application/json' || type === 'application/x-www-form-urlencoded') return body;
+	return {};
+}
+
 export function appsRoutes(): Route[] {
 	return [
 		{
@@ -99,7 +111,7 @@ export function appsRoutes(): Route[] {
 						headers: ctx.req.headers,
 						query: ctx.req.query,
 						params,
-						content: ctx.req.body,
+						content: appContent(ctx.req.body, ctx.req.headers['content-type']),
 					};
 					const result = await inst.engine.executeApi(appId, api.path, request as never);
 					return { status: result.status, headers: (result.headers ?? {}) as Record<string, string>, body: result.content };

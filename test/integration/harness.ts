@@ -208,6 +208,24 @@ export class Harness {
 		return this.http<T>(method, `/api/apps/public/${this.appId}/${path}`, { body, headers, raw: options.raw });
 	}
 
+	/**
+	 * Calls the app's SCIM API (`scim/v2/<path>`) with the configured SCIM token (or the one given; null for
+	 * none), sending JSON as `application/json` (what Rocket.Chat passes to apps) unless `contentType` says otherwise.
+	 */
+	async scim<T = Record<string, unknown>>(
+		method: string,
+		path: string,
+		body?: unknown,
+		options: { token?: string | null; headers?: Record<string, string>; contentType?: string; instance?: number } = {},
+	): Promise<HttpResult<T>> {
+		const headers: Record<string, string> = { ...(options.headers ?? {}) };
+		const token = options.token === undefined ? this.info.scimToken : options.token;
+		if (token !== null) headers.Authorization = `Bearer ${token}`;
+		if (options.contentType) headers['Content-Type'] = options.contentType;
+		if (options.instance) headers['X-Sandbox-Instance'] = String(options.instance);
+		return this.http<T>(method, `/api/apps/public/${this.appId}/scim/v2/${path}`, { body, headers });
+	}
+
 	/** Creates a person with a password and logs them in. */
 	async createUser(
 		username: string,
