@@ -1,5 +1,6 @@
 import { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
+import { destructiveSummary, NameLookup, PlanPreview, previewPlan } from '../../core/admin/planPreview';
 import { AppConfig } from '../../core/config';
 import { accountAllocator } from '../../core/sync/allocator';
 import { gate, safetyFloor } from '../../core/sync/gate';
@@ -13,8 +14,10 @@ import { AccountService } from '../accounts/AccountService';
 import { blockedUsernames } from '../accounts/guards';
 import { loadConfig } from '../config';
 import { takeLease } from '../lease';
+import { RunSampleRepository } from '../persistence/AdminHistoryRepository';
 import { LogRepository } from '../persistence/LogRepository';
 import { ManagedRoomRepository } from '../persistence/ManagedRoomRepository';
+import { MAX_PREVIEW_ITEMS, PlanPreviewRepository } from '../persistence/PlanPreviewRepository';
 import { RoomStateRepository } from '../persistence/RoomStateRepository';
 import { FailureSample, LastRunRecord, OpCounts, PassRecord, RunPhases, SyncStateRepository } from '../persistence/SyncStateRepository';
 import { restClientFor } from '../rocketchat/clientFor';
@@ -56,6 +59,8 @@ export interface RunResult {
 	error?: string;
 	/** Managed rooms whose members are not known yet (a dry run plans them as empty). */
 	unreadRooms?: number;
+	/** The plan's changes by name (dry runs and halts), for the admin panel and the report. */
+	preview?: PlanPreview;
 	durationMs: number;
 }
 
@@ -84,6 +89,10 @@ export class SyncRunner {
 	private readonly state = new SyncStateRepository();
 	private readonly log = new LogRepository();
 	private phases: RunPhases = { readMs: 0, planMs: 0, applyMs: 0 };
+	/** What this run applied, failed and found in conflict, for the run history of the report. */
+	private lastApplied: OpCounts = {};
+	private lastFailed = 0;
+	private lastConflicts = 0;
 	private runStarted = 0;
 
 	constructor(
@@ -232,11 +241,13 @@ export class SyncRunner {
 		const summary = capped(summarize(plan));
 		this.phases.planMs = this.now() - planStart;
 		const base = { plan: summary, conflictCount: plan.conflicts.length, fingerprint };
+		this.lastConflicts = plan.conflicts.length;
 
 		if (dryRun) {
 			return {
 				outcome: 'dry-run',
 				...base,
+				preview: previewPlan(plan.ops, planNames(desired, snap), MAX_PREVIEW_ITEMS),
 				...(verdict.safe ? {} : { halted: verdict.reasons.join('; '), haltReasons: [...verdict.reasons] }),
 				...(snap.unread > 0 ? { unreadRooms: snap.unread } : {}),
 			};
@@ -244,14 +255,26 @@ export class SyncRunner {
 
 		const decision = gate({ verdict, fingerprint, approval: pass?.approval ?? null, confirmed: confirm?.fingerprint ?? null });
 		if (!decision.proceed) {
+			const preview = previewPlan(plan.ops, planNames(desired, snap), MAX_PREVIEW_ITEMS);
 			if (halt?.fingerprint !== fingerprint) {
+				// The log names who would lose what, not only how many.
+				const names = destructiveSummary(preview);
 				const entry = await this.log.add(persis, {
 					level: 'warning',
 					event: 'sync-halted',
-					message: `sync halted before writing: ${decision.reasons.join('; ')}`,
+					message: `sync halted before writing (plan ${fingerprint}): ${decision.reasons.join('; ')}${names.length > 0 ? ` | ${names.join(' | ')}` : ''}`,
 				});
 				this.deps.logger.warn(`sync halted [${entry.reference}]: ${entry.message}`);
 			}
+			await new PlanPreviewRepository().store(read.getPersistenceReader(), persis, {
+				fingerprint,
+				source: 'halt',
+				at: this.now(),
+				total: preview.total,
+				stored: preview.items.length,
+				byKind: preview.byKind,
+				conflictCount: plan.conflicts.length,
+			}, preview.items);
 			await this.state.put(persis, 'halt', {
 				at: halt?.fingerprint === fingerprint ? halt.at : this.now(),
 				fingerprint,
@@ -259,9 +282,12 @@ export class SyncRunner {
 				plan: capped(summary, MAX_STORED_CONFLICTS),
 				conflictCount: plan.conflicts.length,
 			});
-			return { outcome: 'halted', ...base, halted: decision.reasons.join('; '), haltReasons: [...decision.reasons] };
+			return { outcome: 'halted', ...base, halted: decision.reasons.join('; '), haltReasons: [...decision.reasons], preview };
 		}
-		if (halt) await this.state.remove(persis, 'halt');
+		if (halt) {
+			await this.state.remove(persis, 'halt');
+			await new PlanPreviewRepository().clear(read.getPersistenceReader(), persis);
+		}
 		if (decision.basis === 'confirmed') {
 			await this.state.remove(persis, 'confirm');
 			await this.log.add(persis, {
@@ -344,6 +370,8 @@ export class SyncRunner {
 		pass.runs++;
 		pass.workMs += elapsed;
 		pass.longestRunMs = Math.max(pass.longestRunMs, elapsed);
+		this.lastApplied = addCounts({}, countOps(res.applied));
+		this.lastFailed = res.failed.length;
 		pass.applied = addCounts(pass.applied, countOps(res.applied));
 		pass.failed = addCounts(pass.failed, countFailed(res));
 		pass.skipped += res.skipped.length;
@@ -417,6 +445,17 @@ export class SyncRunner {
 		if (plan) record.plan = capped(plan, MAX_STORED_CONFLICTS);
 		if (this.phases.readMs + this.phases.planMs + this.phases.applyMs > 0) record.phases = { ...this.phases };
 		await this.state.put(this.deps.persis, 'run', record);
+		if (outcome !== 'busy') {
+			await new RunSampleRepository().add(this.deps.read.getPersistenceReader(), this.deps.persis, {
+				at: started,
+				durationMs: record.durationMs,
+				trigger,
+				outcome,
+				applied: this.lastApplied,
+				failed: this.lastFailed,
+				conflicts: this.lastConflicts,
+			});
+		}
 	}
 
 	/** Logs a problem once while it lasts (the last run's message, `key`, says whether it is the same). */
@@ -426,6 +465,20 @@ export class SyncRunner {
 		const entry = await this.log.add(this.deps.persis, { level: 'error', event, message });
 		this.deps.logger.error(`${event} [${entry.reference}]: ${message}`);
 	}
+}
+
+/** Names of the people and rooms a plan touches: the desired profile, else the people map; rooms as managed or created. */
+function planNames(desired: DesiredState, snap: ActualSnapshot): NameLookup {
+	const people = new Map<string, string>();
+	for (const r of snap.people.values()) people.set(r.externalId, `${r.firstName} ${r.lastName}`.trim());
+	for (const p of desired.people) people.set(p.externalId, `${p.firstName} ${p.lastName}`.trim());
+	const rooms = new Map<string, string>();
+	for (const [key, room] of snap.actual.rooms) rooms.set(key, room.name);
+	for (const [key, m] of snap.managed) if (!rooms.has(key)) rooms.set(key, m.name);
+	return {
+		person: (id) => people.get(id),
+		room: (key) => rooms.get(key),
+	};
 }
 
 /** A summary with at most `max` conflicts listed. */
