@@ -13,6 +13,8 @@ const APP_CODE = [
 	'handlers/**/*.ts',
 	'endpoints/**/*.ts',
 	'processors/**/*.ts',
+	'features/**/*.ts',
+	'ui/**/*.ts',
 ];
 
 /** Node.js globals for the plain JavaScript tooling (scripts/*.mjs). */

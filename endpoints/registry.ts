@@ -4,6 +4,7 @@ import { EndpointSpec, FrontDoorEndpoint } from './frontDoor';
 import { openApiSpec } from './OpenApiEndpoint';
 import { pingSpec } from './PingEndpoint';
 import { pointsSpecs } from './PointsEndpoint';
+import { reportSpec } from './ReportEndpoint';
 import { ssoTokenSpec } from './SsoTokenEndpoint';
 import { statusSpec } from './StatusEndpoint';
 import { syncSpecs } from './SyncEndpoints';
@@ -17,6 +18,7 @@ export function endpointSpecs(appId: string, version = ''): EndpointSpec[] {
 	const specs: EndpointSpec[] = [pingSpec(version), ssoTokenSpec()];
 	specs.push(...pointsSpecs(), triggersSpec());
 	specs.push(...syncSpecs(), statusSpec());
+	specs.push(reportSpec());
 	specs.push(openApiSpec(appId, () => specs));
 	return specs;
 }

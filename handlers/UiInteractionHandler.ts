@@ -1,8 +1,14 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { IUIKitResponse, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import {
+	IUIKitResponse,
+	UIKitActionButtonInteractionContext,
+	UIKitBlockInteractionContext,
+	UIKitViewSubmitInteractionContext,
+} from '@rocket.chat/apps-engine/definition/uikit';
 
 import { handleDeactivateIdleAction, isSyncAction } from '../commands/integration/sync';
+import { isPanelAction, isPanelView, panelActionButton, panelBlockAction, panelViewSubmit } from '../features/admin/panel';
 import { handleTriggersBlockAction, handleTriggersViewSubmit, isTriggersAction, isTriggersView } from './triggersModal';
 
 /**
@@ -21,6 +27,9 @@ export class UiInteractionHandler {
 	async blockAction(context: UIKitBlockInteractionContext): Promise<IUIKitResponse> {
 		const data = context.getInteractionData();
 		try {
+			// The admin panel (features/admin/panel.ts).
+			if (this.http && (isPanelAction(data.actionId) || isPanelView(data.container?.id)))
+				return await panelBlockAction(this.adminEnv(this.http), context);
 			if (isTriggersAction(data.actionId) || isTriggersView(data.container?.id))
 				return await handleTriggersBlockAction(this.env(), context);
 			if (isSyncAction(data.actionId) && this.http) {
@@ -37,12 +46,29 @@ export class UiInteractionHandler {
 	async viewSubmit(context: UIKitViewSubmitInteractionContext): Promise<IUIKitResponse> {
 		const data = context.getInteractionData();
 		try {
+			if (this.http && isPanelView(data.view?.id)) return await panelViewSubmit(this.adminEnv(this.http), context);
 			if (isTriggersView(data.view?.id)) return await handleTriggersViewSubmit(this.env(), context);
 		} catch (err) {
 			this.fail('view submit', data.view?.id, err);
 			return context.getInteractionResponder().errorResponse();
 		}
 		return context.getInteractionResponder().successResponse();
+	}
+
+	/** The admins' action button (room header, message box): opens the admin panel. */
+	async actionButton(context: UIKitActionButtonInteractionContext): Promise<IUIKitResponse> {
+		const data = context.getInteractionData();
+		try {
+			if (this.http && isPanelAction(data.actionId)) return await panelActionButton(this.adminEnv(this.http), context);
+		} catch (err) {
+			this.fail('action button', data.actionId, err);
+			return context.getInteractionResponder().errorResponse();
+		}
+		return context.getInteractionResponder().successResponse();
+	}
+
+	private adminEnv(http: IHttp) {
+		return { app: this.app, read: this.read, modify: this.modify, http, persis: this.persis };
 	}
 
 	private env() {

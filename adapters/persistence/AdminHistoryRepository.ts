@@ -47,7 +47,7 @@ class BoundedSeries<T extends { at: number }> {
 
 	async add(read: IPersistenceRead, persis: IPersistence, sample: T): Promise<void> {
 		const id = `${sample.at.toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
-		await this.store.insert(persis, id, { ...sample, id } as T);
+		await this.store.insert(persis, id, { ...sample, id });
 		const all = (await this.store.list(read)) as Array<T & { id?: string }>;
 		if (all.length <= this.max + PRUNE_SLACK) return;
 		all.sort((a, b) => b.at - a.at);

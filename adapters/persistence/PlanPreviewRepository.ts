@@ -50,7 +50,8 @@ export class PlanPreviewRepository {
 	async store(read: IPersistenceRead, persis: IPersistence, pointer: PreviewPointer, items: ReadonlyArray<PlanItem>): Promise<void> {
 		const current = await this.pointer(read);
 		if (current?.fingerprint === pointer.fingerprint && current.stored === Math.min(items.length, MAX_PREVIEW_ITEMS)) {
-			if (current.source !== pointer.source) await this.pointers.put(persis, POINTER, { ...current, source: pointer.source, at: pointer.at });
+			if (current.source !== pointer.source)
+				await this.pointers.put(persis, POINTER, { ...current, source: pointer.source, at: pointer.at });
 			return;
 		}
 		if (current && current.fingerprint !== pointer.fingerprint) await this.pages.removeByTag(persis, TAG, current.fingerprint);

@@ -266,15 +266,20 @@ export class SyncRunner {
 				});
 				this.deps.logger.warn(`sync halted [${entry.reference}]: ${entry.message}`);
 			}
-			await new PlanPreviewRepository().store(read.getPersistenceReader(), persis, {
-				fingerprint,
-				source: 'halt',
-				at: this.now(),
-				total: preview.total,
-				stored: preview.items.length,
-				byKind: preview.byKind,
-				conflictCount: plan.conflicts.length,
-			}, preview.items);
+			await new PlanPreviewRepository().store(
+				read.getPersistenceReader(),
+				persis,
+				{
+					fingerprint,
+					source: 'halt',
+					at: this.now(),
+					total: preview.total,
+					stored: preview.items.length,
+					byKind: preview.byKind,
+					conflictCount: plan.conflicts.length,
+				},
+				preview.items,
+			);
 			await this.state.put(persis, 'halt', {
 				at: halt?.fingerprint === fingerprint ? halt.at : this.now(),
 				fingerprint,

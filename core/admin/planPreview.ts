@@ -49,7 +49,13 @@ export const ITEM_ORDER: ReadonlyArray<OpKind> = [
 ];
 
 /** Kinds that take access away: the halt message and the report list these by name. */
-export const DESTRUCTIVE_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['deactivateUser', 'removeMember', 'deleteRoom', 'releaseRoom', 'removeRole']);
+export const DESTRUCTIVE_KINDS: ReadonlySet<OpKind> = new Set<OpKind>([
+	'deactivateUser',
+	'removeMember',
+	'deleteRoom',
+	'releaseRoom',
+	'removeRole',
+]);
 
 export interface NameLookup {
 	/** "First Last" of a person by externalId, if known. */
@@ -134,7 +140,8 @@ export function previewPlan(ops: ReadonlyArray<SyncOp>, names: NameLookup, max =
 		byKind[op.kind] = (byKind[op.kind] ?? 0) + 1;
 		if (op.kind === 'createRoom') created.set(op.groupKey, op.name);
 	}
-	const lookup: NameLookup = created.size === 0 ? names : { person: names.person, room: (key) => names.room(key) ?? created.get(key) };
+	const lookup: NameLookup =
+		created.size === 0 ? names : { person: (id) => names.person(id), room: (key) => names.room(key) ?? created.get(key) };
 	const items: PlanItem[] = [];
 	for (const bucket of buckets) {
 		for (const op of bucket) {
@@ -146,7 +153,13 @@ export function previewPlan(ops: ReadonlyArray<SyncOp>, names: NameLookup, max =
 }
 
 /** Offset and count made safe: whole numbers, offset inside the list, count between 1 and `maxCount`. */
-export function clampPage(offset: unknown, count: unknown, total: number, maxCount: number, defaultCount = maxCount): { offset: number; count: number } {
+export function clampPage(
+	offset: unknown,
+	count: unknown,
+	total: number,
+	maxCount: number,
+	defaultCount = maxCount,
+): { offset: number; count: number } {
 	const c = Number.isFinite(Number(count)) && Number(count) >= 1 ? Math.min(maxCount, Math.floor(Number(count))) : defaultCount;
 	let o = Number.isFinite(Number(offset)) && Number(offset) > 0 ? Math.floor(Number(offset)) : 0;
 	if (o >= total) o = total === 0 ? 0 : Math.floor((total - 1) / c) * c;
