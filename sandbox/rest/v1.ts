@@ -298,7 +298,20 @@ export function v1Routes(): Route[] {
 			},
 			false,
 		),
-		r('GET', 'me', (ctx) => ({ ...serializeUser(caller(ctx), true) })),
+		r('GET', 'me', (ctx) => {
+			// Rocket.Chat's `me` adds `services` with the second factors that are on (and whether a password exists).
+			const me = caller(ctx);
+			const methods = ctx.world.twoFactor.methodsOf(me._id);
+			const services: Record<string, unknown> = { password: { exists: true } };
+			if (methods.totp) services.totp = { enabled: true };
+			if (methods.email) services.email2fa = { enabled: true };
+			return { ...serializeUser(me, true), services };
+		}),
+		r('GET', 'permissions.listAll', (ctx) => {
+			caller(ctx);
+			const update = [...ctx.world.permissions.entries()].map(([id, roles]) => ({ _id: id, roles: [...roles] }));
+			return { update, remove: [] };
+		}),
 
 		// ---------------------------------------------------------------- users
 		r('GET', 'users.info', (ctx) => {

@@ -5,6 +5,22 @@ import { AppPersistence, Association } from './persistence';
 import { TwoFactor } from './twoFactor';
 import { EphemeralNotice, OutboundCall, RoomType, ScheduledJob, UiNotice, UserType, WMessage, WRole, WRoom, WUser } from './types';
 
+/** Server settings as a fresh Rocket.Chat has them (ids and defaults as Rocket.Chat registers them). */
+const SERVER_SETTING_DEFAULTS: Readonly<Record<string, unknown>> = {
+	Accounts_iframe_enabled: false,
+	Accounts_iframe_url: '',
+	Accounts_Iframe_api_url: '',
+	Accounts_Iframe_api_method: 'POST',
+	Iframe_Integration_send_enable: false,
+	Iframe_Integration_send_target_origin: '*',
+	Iframe_Integration_receive_enable: false,
+	Iframe_Integration_receive_origin: '*',
+	API_Enable_CORS: false,
+	API_CORS_Origin: '*',
+	API_Enable_Rate_Limiter: true,
+	Accounts_TwoFactorAuthentication_Enabled: true,
+};
+
 const ID_CHARS = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
 
 /** A Rocket.Chat-style random id (17 characters). */
@@ -153,7 +169,8 @@ export class World {
 		for (const [perm, roles] of Object.entries(DEFAULT_PERMISSIONS)) this.permissions.set(perm, new Set(roles));
 		this.serverSettings.set('Site_Url', 'http://localhost:3000');
 		this.serverSettings.set('Site_Name', 'Rocket.Chat Sandbox');
-		this.serverSettings.set('Accounts_Iframe_enabled', false);
+		// Rocket.Chat's ids and defaults of the settings the setup doctor reads (the iframe switch is `Accounts_iframe_enabled`).
+		for (const [id, value] of Object.entries(SERVER_SETTING_DEFAULTS)) this.serverSettings.set(id, value);
 		this.serverSettings.set('Accounts_SystemBlockedUsernameList', 'admin,administrator,system,user');
 		this.serverSettings.set('Accounts_BlockedUsernameList', '');
 	}
