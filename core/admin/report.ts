@@ -91,6 +91,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}
 dt{font-weight:600}
 dd{margin:0}
 code{font-size:.9em}
+figure{margin:16px 0}
+figcaption{font-weight:600;margin-bottom:4px}
 `;
 
 function table(
@@ -104,6 +106,11 @@ function table(
 		.map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ''}>${escapeHtml(String(c))}</td>`).join('')}</tr>`)
 		.join('');
 	return `<table><caption class="muted">${escapeHtml(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** A chart with its title shown above it (the SVG's own title is for screen readers). */
+function fig(title: string, svg: string): string {
+	return `<figure><figcaption>${escapeHtml(title)}</figcaption>${svg}</figure>`;
 }
 
 function conflictHint(t: T, reason: string): string {
@@ -243,14 +250,14 @@ export function renderReport(m: ReportModel, t: T): string {
 			t('report_runs'),
 			runs.length === 0
 				? `<p>${escapeHtml(t('report_no_runs'))}</p>`
-				: `<figure>${durations}</figure><figure>${writes}</figure><figure>${conflicts}</figure><details><summary>${escapeHtml(t('report_as_table'))}</summary>${runTable}</details>`,
+				: `${fig(t('report_chart_durations'), durations)}${fig(t('report_chart_writes'), writes)}${fig(t('report_chart_conflicts'), conflicts)}<details><summary>${escapeHtml(t('report_as_table'))}</summary>${runTable}</details>`,
 		],
 		[
 			'outbox',
 			t('report_outbox'),
 			m.outbox.length === 0
 				? `<p>${escapeHtml(t('report_no_outbox'))}</p>`
-				: `<figure>${outbox}</figure><details><summary>${escapeHtml(t('report_as_table'))}</summary>${outboxTable}</details>`,
+				: `${fig(t('report_chart_outbox'), outbox)}<details><summary>${escapeHtml(t('report_as_table'))}</summary>${outboxTable}</details>`,
 		],
 		['plan', t('report_plan'), plan],
 		['conflicts', t('report_conflicts_title'), conflictSection],

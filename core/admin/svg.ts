@@ -53,11 +53,11 @@ function frame(o: ChartOptions, yMax: number, body: string, legend: ReadonlyArra
 	const legendItems = legend
 		.map(
 			(s, i) =>
-				`<g transform="translate(${left + i * 130},${h - 8})"><rect width="10" height="10" y="-9" fill="${s.color ?? PALETTE[i % PALETTE.length]}"/><text x="14" font-size="11" fill="#111827">${escapeHtml(s.label)}</text></g>`,
+				`<g transform="translate(${left + i * 130},${h + 8})"><rect width="10" height="10" y="-9" fill="${s.color ?? PALETTE[i % PALETTE.length]}"/><text x="14" font-size="11" fill="#111827">${escapeHtml(s.label)}</text></g>`,
 		)
 		.join('');
 	return (
-		`<svg id="${escapeHtml(o.id)}" role="img" aria-labelledby="${escapeHtml(o.id)}-t ${escapeHtml(o.id)}-d" viewBox="0 0 ${w} ${h + (legend.length > 1 ? 14 : 0)}" width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">` +
+		`<svg id="${escapeHtml(o.id)}" role="img" aria-labelledby="${escapeHtml(o.id)}-t ${escapeHtml(o.id)}-d" viewBox="0 0 ${w} ${h + (legend.length > 1 ? 16 : 0)}" width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">` +
 		`<title id="${escapeHtml(o.id)}-t">${escapeHtml(o.title)}</title><desc id="${escapeHtml(o.id)}-d">${escapeHtml(o.description)}</desc>` +
 		ticks.join('') +
 		body +
