@@ -30,10 +30,10 @@ import {
 } from '@rocket.chat/apps-engine/definition/uikit';
 
 import { invalidateConfig } from './adapters/config';
-import { onEnableSync } from './adapters/sync/schedule';
+import { onEnableSync } from './features/sync/schedule';
 import { slashCommands } from './commands/registry';
 import { externalEndpoints } from './endpoints/registry';
-import { PANEL_OPEN_ACTION } from './features/admin/panel';
+import { PANEL_OPEN_ACTION } from './features/admin/service';
 import { MessageEventHandler } from './handlers/MessageEventHandler';
 import { onSettingChanged } from './handlers/SettingChangeHandler';
 import { UiInteractionHandler } from './handlers/UiInteractionHandler';

@@ -3,19 +3,63 @@ import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-/** The app itself (what goes into the package). It logs through the app logger, never `console`. */
-const APP_CODE = [
-	'RocketIntegrationApp.ts',
-	'settings/**/*.ts',
-	'core/**/*.ts',
-	'adapters/**/*.ts',
-	'commands/**/*.ts',
-	'handlers/**/*.ts',
-	'endpoints/**/*.ts',
-	'processors/**/*.ts',
-	'features/**/*.ts',
-	'ui/**/*.ts',
-];
+import { appCodeGlobs } from './scripts/app-sources.mjs';
+
+/** The app itself (what goes into the package, scripts/app-sources.json). It logs through the app logger, never `console`. */
+const APP_CODE = appCodeGlobs();
+
+/**
+ * The layers of the app and the arrows between them (docs/architecture.md): each top-level folder may
+ * import only the folders it lists. An import that points any other way is a lint error.
+ * `deny` narrows an allowed folder: the shell and the views reach persistence only through a feature.
+ */
+const LAYERS = {
+	core: { may: ['core'], why: 'core/ is pure: it imports core/ and pure libraries only (no Apps-Engine code, not even enums)' },
+	contract: { may: ['contract', 'core'], why: 'contract/ holds the external schemas and validators; it builds on core/ only' },
+	adapters: { may: ['adapters', 'core', 'contract'], why: 'adapters/ are building blocks: they never call features, views or the shell' },
+	settings: { may: ['settings', 'core'], why: 'settings/ declares the settings over the ids in core/settingIds.ts' },
+	features: {
+		may: ['features', 'adapters', 'core', 'contract'],
+		why: 'features/ read and write through adapters/; they never call views or the shell',
+	},
+	ui: {
+		may: ['ui', 'features', 'adapters', 'core', 'contract'],
+		deny: ['adapters/persistence', 'adapters/lease'],
+		why: 'ui/ views call features, never a repository or the shell',
+	},
+	commands: { may: ['commands', 'ui', 'features', 'adapters', 'core', 'contract'], deny: ['adapters/persistence', 'adapters/lease'] },
+	handlers: { may: ['handlers', 'ui', 'features', 'adapters', 'core', 'contract'], deny: ['adapters/persistence', 'adapters/lease'] },
+	endpoints: { may: ['endpoints', 'features', 'adapters', 'core', 'contract'], deny: ['adapters/persistence', 'adapters/lease'] },
+	processors: { may: ['processors', 'features', 'adapters', 'core'], deny: ['adapters/persistence', 'adapters/lease'] },
+	'RocketIntegrationApp.ts': {
+		may: ['commands', 'handlers', 'endpoints', 'processors', 'settings', 'features', 'adapters', 'core'],
+		deny: ['adapters/persistence', 'adapters/lease'],
+	},
+};
+const SHELL_WHY =
+	'the shell (App class, commands, handlers, endpoints, processors) calls features; never a repository, nor another shell folder';
+/** Folders deep below a layer that the rules cover (a file deeper than this is not checked). */
+const MAX_DEPTH = 6;
+
+const escapeRe = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `no-restricted-imports` for one layer: a relative import that climbs to the repository root must name an allowed folder. */
+function layerRules(layer, { may, deny = [], why = SHELL_WHY }) {
+	const depths = layer.endsWith('.ts') ? [0] : Array.from({ length: MAX_DEPTH }, (_, i) => i + 1);
+	return depths.map((depth) => {
+		const toRoot = depth === 0 ? '\\./' : `(\\.\\./){${depth}}`;
+		const allowed = may.map(escapeRe).join('|');
+		const patterns = [
+			{ regex: `^${toRoot}(?!(${allowed})(/|$))`, message: `Wrong-way import: ${why}.` },
+			...deny.map((d) => ({ regex: `^${toRoot}${escapeRe(d)}(/|$)`, message: `Wrong-way import: ${why}.` })),
+		];
+		if (layer === 'core') patterns.push({ group: ['@rocket.chat/*'], message: `Wrong-way import: ${why}.` });
+		return {
+			files: [depth === 0 ? layer : `${layer}/${'*/'.repeat(depth - 1)}*.ts`],
+			rules: { 'no-restricted-imports': ['error', { patterns }] },
+		};
+	});
+}
 
 /** Node.js globals for the plain JavaScript tooling (scripts/*.mjs). */
 const NODE_GLOBALS = Object.fromEntries(
@@ -83,6 +127,9 @@ export default defineConfig(
 			'no-console': 'error',
 		},
 	},
+
+	// The layers: every arrow of docs/architecture.md, as a lint rule.
+	...Object.entries(LAYERS).flatMap(([layer, rule]) => layerRules(layer, rule)),
 
 	// Tests: chai's property assertions (`expect(x).to.be.true`) are expressions.
 	{

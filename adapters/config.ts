@@ -1,7 +1,7 @@
 import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { ConfigResult, RawSettings, readConfig } from '../core/config';
-import { Setting } from '../settings/settings';
+import { Setting } from '../core/settingIds';
 
 /**
  * The config as last read, per runtime. A setting change reaches every server instance's app

@@ -1,5 +1,5 @@
 /**
- * Chatbot benchmarks at handler level: the reactors themselves (handlers/PointsReactor.ts, handlers/TriggerReactor.ts)
+ * Chatbot benchmarks at handler level: the reactors themselves (features/chatbot/pointsReactor.ts, features/chatbot/triggerReactor.ts)
  * called with a message, the app's config and in-process accessors (an in-memory persistence that answers at once),
  * so the figures are the handler's own work per message without the RPC latency of a real server.
  * (a) points: the reactor on messages without points vs one precompiled native RegExp test (target: ratio <= 2);
@@ -9,13 +9,13 @@
 import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import type { RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
-import { currentMatcher, matcherCompilations } from '../adapters/chatbot/triggerSet';
+import { currentMatcher, matcherCompilations } from '../features/chatbot/triggerSet';
 import { TriggerSetRepository } from '../adapters/persistence/TriggerSetRepository';
 import { readConfig } from '../core/config';
 import { parsePoints } from '../core/chatbot/points';
-import { handlePoints } from '../handlers/PointsReactor';
-import type { MessageEventContext } from '../handlers/registry';
-import { handleTriggers } from '../handlers/TriggerReactor';
+import { handlePoints } from '../features/chatbot/pointsReactor';
+import type { MessageEventContext } from '../features/messageReactor';
+import { handleTriggers } from '../features/chatbot/triggerReactor';
 import { makeCorpus } from './chatbot.bench';
 import { Benchmark, median, timePerCall } from './harness';
 

@@ -2,8 +2,8 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { loadConfig } from '../adapters/config';
-import { leaderboardPage, standingOf } from '../adapters/chatbot/leaderboard';
-import { findUserByUsername } from '../adapters/chatbot/people';
+import { leaderboardPage, standingOf } from '../features/chatbot/leaderboard';
+import { findUserByUsername } from '../features/chatbot/people';
 import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
 

@@ -4,16 +4,16 @@ import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/def
 import { UIKitSurfaceType } from '@rocket.chat/apps-engine/definition/uikit';
 
 import { loadConfig } from '../adapters/config';
-import { loadTriggerSet } from '../adapters/chatbot/triggerSet';
+import { loadTriggerSet } from '../features/chatbot/triggerSet';
 import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
-import { isAdmin, listView } from '../handlers/triggersModal';
+import { isAdmin, listView } from '../ui/triggersModal';
 
 /** Triggers listed as text at most (the modal pages through any number). */
 const MAX_LISTED = 100;
 
 /**
- * `/triggers` (admins): opens the trigger editor (handlers/triggersModal.ts). `/triggers list` answers with the set as
+ * `/triggers` (admins): opens the trigger editor (ui/triggersModal.ts). `/triggers list` answers with the set as
  * text instead, for clients that cannot show a modal.
  */
 export class TriggersCommand implements ISlashCommand {

@@ -1,4 +1,4 @@
-import { Setting } from '../settings/settings';
+import { Setting } from './settingIds';
 import { NEVER_ASSIGNABLE_ROLES, parseNameList, privilegedRoleSet } from './security/accounts';
 import { MIN_KEY_LENGTH, secureUrlProblem } from './security/transport';
 

@@ -1,13 +1,10 @@
-import { leaderboardPage } from '../adapters/chatbot/leaderboard';
-import { ExternalIdLookup, PeopleMapLookup } from '../adapters/persistence/ExternalIdLookup';
-import { PointsLedgerRepository } from '../adapters/persistence/PointsLedgerRepository';
+import { leaderboardPage, pointsOf } from '../features/chatbot/leaderboard';
+import { ExternalIdLookup, PeopleLookup } from '../features/accounts/people';
 import { EndpointSpec, errors, Reply, RequestContext } from './frontDoor';
-import { errorReply, EXTERNAL_ID_PATTERN, JsonSchema, pointsEntry } from './schemas';
+import { errorReply, EXTERNAL_ID_PATTERN, JsonSchema, pointsEntry } from '../contract/schemas';
 
 export const DEFAULT_TOP = 10;
 export const MAX_TOP = 1000;
-
-const ledger = new PointsLedgerRepository();
 
 const rankedEntry: JsonSchema = {
 	...pointsEntry,
@@ -30,7 +27,7 @@ const intQuery = (digits: number): JsonSchema => ({ type: 'string', pattern: `^[
 
 /** The lookup the endpoints use; a parameter so another people map can stand in. */
 export type LookupFactory = (ctx: RequestContext) => ExternalIdLookup;
-const defaultLookup: LookupFactory = (ctx) => new PeopleMapLookup(ctx.read.getPersistenceReader());
+const defaultLookup: LookupFactory = (ctx) => new PeopleLookup(ctx.read.getPersistenceReader());
 
 /**
  * `GET points?top=N&offset=M`: the leaderboard, a page of it (competition ranks: ties share a rank), with the externalId
@@ -96,9 +93,6 @@ async function getPoints(ctx: RequestContext, lookup: ExternalIdLookup): Promise
 	const externalId = ctx.param as string;
 	const person = await lookup.userIdOf(externalId);
 	if (!person) return errors.notFound();
-	const [points, user] = await Promise.all([
-		ledger.pointsOf(ctx.read.getPersistenceReader(), person.userId),
-		ctx.read.getUserReader().getById(person.userId),
-	]);
+	const [points, user] = await Promise.all([pointsOf(ctx.read, person.userId), ctx.read.getUserReader().getById(person.userId)]);
 	return { status: 200, body: { externalId, username: user?.username ?? person.username, points } };
 }

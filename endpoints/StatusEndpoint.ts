@@ -1,9 +1,9 @@
-import { historyFigures } from '../adapters/history/admin';
-import { LogRepository } from '../adapters/persistence/LogRepository';
-import { syncStatus } from '../adapters/sync/status';
+import { historyFigures } from '../features/history/admin';
+import { recentErrors as latestErrors } from '../features/admin/log';
 import { MAX_PLAN_PAGE, pendingPlan } from '../features/admin/service';
+import { syncStatus } from '../features/sync/status';
 import { EndpointSpec, Reply, RequestContext } from './frontDoor';
-import { JsonSchema } from './schemas';
+import { JsonSchema } from '../contract/schemas';
 
 const RECENT_ERRORS = 10;
 
@@ -113,7 +113,7 @@ async function getStatus(ctx: RequestContext): Promise<Reply> {
 	const [sync, history, log, plan] = await Promise.all([
 		syncStatus(reader, ctx.config),
 		historyFigures(reader).catch(() => null),
-		new LogRepository().latest(reader, 200),
+		latestErrors(reader, RECENT_ERRORS),
 		pendingPlan(ctx.read, ctx.query.offset, ctx.query.count, 50),
 	]);
 	const pending = plan
@@ -131,15 +131,12 @@ async function getStatus(ctx: RequestContext): Promise<Reply> {
 				items: plan.page.items,
 			}
 		: null;
-	const recentErrors = log
-		.filter((e) => e.level === 'error')
-		.slice(0, RECENT_ERRORS)
-		.map((e) => ({
-			reference: e.reference,
-			at: new Date(e.ts).toISOString(),
-			event: e.event,
-			...(e.externalId ? { externalId: e.externalId } : {}),
-			message: e.message,
-		}));
+	const recentErrors = log.map((e) => ({
+		reference: e.reference,
+		at: new Date(e.ts).toISOString(),
+		event: e.event,
+		...(e.externalId ? { externalId: e.externalId } : {}),
+		message: e.message,
+	}));
 	return { status: 200, body: { sync, pendingPlan: pending, history, recentErrors } };
 }

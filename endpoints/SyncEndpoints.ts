@@ -1,7 +1,7 @@
-import { DesiredStateBusy, DesiredStore, SnapshotBody } from '../adapters/sync/desiredStore';
-import { previewGroup } from '../adapters/sync/preview';
-import { requestRunAfterPush } from '../adapters/sync/schedule';
-import { RUN_BUDGET_MS, SyncRunner } from '../adapters/sync/SyncRunner';
+import { DesiredStateBusy, DesiredStore, SnapshotBody } from '../features/sync/desiredStore';
+import { previewGroup } from '../features/sync/preview';
+import { requestRunAfterPush } from '../features/sync/schedule';
+import { RUN_BUDGET_MS, SyncRunner } from '../features/sync/SyncRunner';
 import { refusedRoles, roleRefusalText } from '../core/security/roles';
 import { DesiredGroup, DesiredPerson } from '../core/sync/types';
 import { EndpointSpec, errors, Reply, RequestContext } from './frontDoor';
@@ -16,7 +16,7 @@ import {
 	roleMembers,
 	snapshot,
 	summary,
-} from './schemas';
+} from '../contract/schemas';
 
 /** Time a dry run requested over the API may take (reading every room of a large org takes a while). */
 const DRY_RUN_BUDGET_MS = 20_000;

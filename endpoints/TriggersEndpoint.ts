@@ -1,7 +1,7 @@
-import { loadTriggerSet, newTriggerId, saveTriggerSet } from '../adapters/chatbot/triggerSet';
+import { loadTriggerSet, newTriggerId, saveTriggerSet } from '../features/chatbot/triggerSet';
 import { Trigger, TriggerError } from '../core/chatbot/triggers';
 import { EndpointSpec, errors, Reply, RequestContext } from './frontDoor';
-import { JsonSchema, triggers as triggersBody } from './schemas';
+import { JsonSchema, triggers as triggersBody } from '../contract/schemas';
 
 interface TriggersBody {
 	triggers: Array<{ pattern: string; responses: string[]; enabled?: boolean }>;

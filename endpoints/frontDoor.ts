@@ -3,11 +3,11 @@ import { createHash, timingSafeEqual } from 'crypto';
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 
 import { loadConfig } from '../adapters/config';
 import { AppConfig } from '../core/config';
-import { JsonSchema } from './schemas';
+import { JsonSchema } from '../contract/schemas';
+import { describeErrors, validatorFor } from '../contract/validate';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 /** Every method the engine can route to an endpoint; those without an operation answer 405. */
@@ -88,41 +88,6 @@ function bearer(headers: Record<string, string>): string | undefined {
 	if (typeof raw !== 'string') return undefined;
 	const m = /^Bearer\s+(\S+)\s*$/i.exec(raw);
 	return m ? m[1] : undefined;
-}
-
-let ajv: Ajv | undefined;
-const compiled = new WeakMap<object, ValidateFunction>();
-
-/** Compiles a schema once per runtime (lazily: module-level npm objects break the packager's check). */
-export function validatorFor(schema: JsonSchema): ValidateFunction {
-	let v = compiled.get(schema);
-	if (!v) {
-		ajv ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-		v = ajv.compile(schema);
-		compiled.set(schema, v);
-	}
-	return v;
-}
-
-export function describeErrors(errs: ErrorObject[] | null | undefined): Array<{ field: string; message: string }> {
-	const out: Array<{ field: string; message: string }> = [];
-	const seen = new Set<string>();
-	for (const e of errs ?? []) {
-		let field = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-		const params = e.params as Record<string, unknown>;
-		if (e.keyword === 'required' && typeof params.missingProperty === 'string')
-			field = field ? `${field}.${params.missingProperty}` : params.missingProperty;
-		if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-			field = field ? `${field}.${params.additionalProperty}` : params.additionalProperty;
-		}
-		const message = e.keyword === 'additionalProperties' ? 'is not allowed' : (e.message ?? 'is invalid');
-		const key = `${field}|${message}`;
-		if (seen.has(key)) continue;
-		seen.add(key);
-		out.push({ field: field || '(body)', message });
-		if (out.length >= 20) break;
-	}
-	return out;
 }
 
 /**

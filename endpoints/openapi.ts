@@ -1,6 +1,6 @@
 import { EndpointSpec, Operation } from './frontDoor';
-import { chatHistoryBatch } from './historySchema';
-import { errorReply, JsonSchema } from './schemas';
+import { chatHistoryBatch } from '../contract/historySchema';
+import { errorReply, JsonSchema } from '../contract/schemas';
 
 /** The contract's version of the external API. */
 export const API_VERSION = '1.0.0';

@@ -4,7 +4,8 @@ import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { loadConfig } from '../adapters/config';
-import { messageReactors, MessageReactor } from './registry';
+import { MessageReactor } from '../features/messageReactor';
+import { messageReactors } from './registry';
 
 type Kind = 'onSent' | 'onUpdated' | 'onDeleted';
 

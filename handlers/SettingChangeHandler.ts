@@ -2,7 +2,7 @@ import { IConfigurationModify, IHttp, IRead } from '@rocket.chat/apps-engine/def
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 
-import { onSyncSettingUpdated } from '../adapters/sync/schedule';
+import { onSyncSettingUpdated } from '../features/sync/schedule';
 
 /** A feature's reaction to one changed setting (e.g. rescheduling the sync when its interval changes). */
 export type SettingHook = (

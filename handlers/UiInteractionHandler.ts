@@ -7,13 +7,11 @@ import {
 	UIKitViewSubmitInteractionContext,
 } from '@rocket.chat/apps-engine/definition/uikit';
 
-import { handleDeactivateIdleAction, isSyncAction } from '../commands/integration/sync';
-import { isPanelAction, isPanelView, panelActionButton, panelBlockAction, panelViewSubmit } from '../features/admin/panel';
-import { handleTriggersBlockAction, handleTriggersViewSubmit, isTriggersAction, isTriggersView } from './triggersModal';
+import { routeOfAction, routeOfButton, routeOfView, UiEnv } from '../ui/routes';
 
 /**
- * UI Kit interactions (buttons and modal submits), routed to the feature that drew the view by the prefix of its view
- * or action id. A feature with a modal adds its route here.
+ * UI Kit interactions (buttons and modal submits), sent to the view that drew them by the route table
+ * (ui/routes.ts). A failure is logged and answered with the engine's error response.
  */
 export class UiInteractionHandler {
 	constructor(
@@ -27,15 +25,8 @@ export class UiInteractionHandler {
 	async blockAction(context: UIKitBlockInteractionContext): Promise<IUIKitResponse> {
 		const data = context.getInteractionData();
 		try {
-			// The admin panel (features/admin/panel.ts).
-			if (this.http && (isPanelAction(data.actionId) || isPanelView(data.container?.id)))
-				return await panelBlockAction(this.adminEnv(this.http), context);
-			if (isTriggersAction(data.actionId) || isTriggersView(data.container?.id))
-				return await handleTriggersBlockAction(this.env(), context);
-			if (isSyncAction(data.actionId) && this.http) {
-				const env = { read: this.read, modify: this.modify, http: this.http, persis: this.persis };
-				await handleDeactivateIdleAction(env, data.user, data.room, data.value);
-			}
+			const answer = await routeOfAction(data.actionId, data.container?.id)?.blockAction?.(this.env(), context);
+			if (answer) return answer;
 		} catch (err) {
 			this.fail('block action', data.actionId, err);
 			return context.getInteractionResponder().errorResponse();
@@ -46,8 +37,8 @@ export class UiInteractionHandler {
 	async viewSubmit(context: UIKitViewSubmitInteractionContext): Promise<IUIKitResponse> {
 		const data = context.getInteractionData();
 		try {
-			if (this.http && isPanelView(data.view?.id)) return await panelViewSubmit(this.adminEnv(this.http), context);
-			if (isTriggersView(data.view?.id)) return await handleTriggersViewSubmit(this.env(), context);
+			const answer = await routeOfView(data.view?.id)?.viewSubmit?.(this.env(), context);
+			if (answer) return answer;
 		} catch (err) {
 			this.fail('view submit', data.view?.id, err);
 			return context.getInteractionResponder().errorResponse();
@@ -55,11 +46,12 @@ export class UiInteractionHandler {
 		return context.getInteractionResponder().successResponse();
 	}
 
-	/** The admins' action button (room header, message box): opens the admin panel. */
+	/** An action button the app registered (the admin panel's, in the room header and message box). */
 	async actionButton(context: UIKitActionButtonInteractionContext): Promise<IUIKitResponse> {
 		const data = context.getInteractionData();
 		try {
-			if (this.http && isPanelAction(data.actionId)) return await panelActionButton(this.adminEnv(this.http), context);
+			const answer = await routeOfButton(data.actionId)?.actionButton?.(this.env(), context);
+			if (answer) return answer;
 		} catch (err) {
 			this.fail('action button', data.actionId, err);
 			return context.getInteractionResponder().errorResponse();
@@ -67,12 +59,8 @@ export class UiInteractionHandler {
 		return context.getInteractionResponder().successResponse();
 	}
 
-	private adminEnv(http: IHttp) {
-		return { app: this.app, read: this.read, modify: this.modify, http, persis: this.persis };
-	}
-
-	private env() {
-		return { app: this.app, read: this.read, persis: this.persis, modify: this.modify };
+	private env(): UiEnv {
+		return { app: this.app, read: this.read, persis: this.persis, modify: this.modify, http: this.http };
 	}
 
 	private fail(kind: string, id: string | undefined, err: unknown): void {

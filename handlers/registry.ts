@@ -1,32 +1,7 @@
-import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
-import { IUser } from '@rocket.chat/apps-engine/definition/users';
-
-import { AppConfig } from '../core/config';
-import { historyRecorder } from './HistoryRecorder';
-import { pointsReactor } from './PointsReactor';
-import { triggerReactor } from './TriggerReactor';
-
-export interface MessageEventContext {
-	message: IMessage;
-	read: IRead;
-	http: IHttp;
-	persis: IPersistence;
-	modify: IModify;
-	app: IApp;
-	config: AppConfig;
-	/** For deletions: who deleted the message. */
-	actor?: IUser;
-}
-
-/** A feature that reacts to messages (chat points, triggers, chat history). */
-export interface MessageReactor {
-	readonly name: string;
-	onSent?(ctx: MessageEventContext): Promise<void>;
-	onUpdated?(ctx: MessageEventContext): Promise<void>;
-	onDeleted?(ctx: MessageEventContext): Promise<void>;
-}
+import { historyRecorder } from '../features/history/recorder';
+import { pointsReactor } from '../features/chatbot/pointsReactor';
+import { triggerReactor } from '../features/chatbot/triggerReactor';
+import { MessageReactor } from '../features/messageReactor';
 
 /** Every message reactor of the app, in the order they run. Features add theirs here. */
 export function messageReactors(): MessageReactor[] {

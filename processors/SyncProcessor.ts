@@ -2,15 +2,14 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IJobContext, IProcessor } from '@rocket.chat/apps-engine/definition/scheduler';
 
-import { SyncStateRepository } from '../adapters/persistence/SyncStateRepository';
-import { SYNC_JOB, SYNC_ONCE_JOB } from '../adapters/sync/schedule';
-import { SyncRunner, SyncTrigger } from '../adapters/sync/SyncRunner';
+import { markRecurringRun, SYNC_JOB, SYNC_ONCE_JOB } from '../features/sync/schedule';
+import { SyncRunner, SyncTrigger } from '../features/sync/SyncRunner';
 
 const TRIGGERS: ReadonlyArray<SyncTrigger> = ['push', 'continue', 'request', 'command', 'confirm'];
 
 /**
  * The recurring sync, scheduled at the configured interval on enable and when the interval setting
- * changes (adapters/sync/schedule.ts). Each run does a bounded chunk and schedules the rest.
+ * changes (features/sync/schedule.ts). Each run does a bounded chunk and schedules the rest.
  */
 export class SyncProcessor implements IProcessor {
 	public readonly id = SYNC_JOB;
@@ -18,7 +17,7 @@ export class SyncProcessor implements IProcessor {
 	constructor(private readonly app: IApp) {}
 
 	public async processor(_ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
-		await new SyncStateRepository().put(persis, 'schedule', { lastRecurringRunAt: Date.now() });
+		await markRecurringRun(persis);
 		await new SyncRunner({ read, modify, http, persis, logger: this.app.getLogger() }).run({ trigger: 'schedule' });
 	}
 }

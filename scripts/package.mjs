@@ -34,6 +34,8 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { appSources, writeAppTsconfig } from './app-sources.mjs';
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const log = (msg) => {
@@ -45,7 +47,7 @@ const fail = (msg) => {
 };
 
 /** What belongs to the app itself (scripts/app-sources.json); everything else in the repository is tooling. */
-export const APP_SOURCES = JSON.parse(readFileSync(join(root, 'scripts', 'app-sources.json'), 'utf8'));
+export const APP_SOURCES = appSources(root);
 
 const info = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8'));
 /** The syntax level of the bundle: what the oldest supported engine parses. */
@@ -70,9 +72,9 @@ function sourcesDigest() {
 		...APP_SOURCES,
 		'package-lock.json',
 		'tsconfig.json',
-		'tsconfig.app.json',
 		'scripts/package.mjs',
 		'scripts/app-sources.json',
+		'scripts/app-sources.mjs',
 	])
 		walk(entry);
 	for (const f of files)
@@ -92,7 +94,9 @@ if (process.argv.includes('--if-changed') && existsSync(zipPath) && existsSync(s
 
 // 1. Real compiler errors first.
 log('type-checking the app sources');
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.app.json'], {
+const appTsconfig = writeAppTsconfig(join(root, '.build', `tsconfig.app-${process.pid}.json`), {}, root);
+process.on('exit', () => rmSync(appTsconfig, { force: true }));
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', appTsconfig], {
 	cwd: root,
 	encoding: 'utf8',
 });

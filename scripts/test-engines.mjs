@@ -9,10 +9,11 @@
 //    default one.
 // `--engine <version>` (repeatable) limits step 2 to some engines; `--no-types` skips step 1.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import { DEFINITIONS, enginePackageDir, HOSTED, hostedVersions, ROOT } from '../sandbox/engines/engines.mjs';
+import { writeAppTsconfig } from './app-sources.mjs';
 
 /** What runs on every hosted engine: each feature through the engine's listeners, endpoints, commands, UI and jobs. */
 const SMOKE = [
@@ -59,25 +60,13 @@ if (!argv.includes('--no-types')) {
 		say(`type-checking the app against the Apps-Engine ${version} definitions`);
 		const tsconfig = join(buildDir, `tsconfig.engine-${version}.json`);
 		const rel = (p) => relative(buildDir, p);
-		const app = JSON.parse(readFileSync(join(ROOT, 'tsconfig.app.json'), 'utf8'));
-		writeFileSync(
-			tsconfig,
-			JSON.stringify(
-				{
-					extends: rel(join(ROOT, 'tsconfig.app.json')),
-					compilerOptions: {
-						baseUrl: rel(ROOT),
-						paths: {
-							'@rocket.chat/apps-engine/*': [`${relative(ROOT, enginePackageDir(version))}/*`],
-							'@rocket.chat/ui-kit': [`node_modules/${def.uiKit}`],
-						},
-					},
-					include: app.include.map((p) => rel(join(ROOT, p))),
-				},
-				null,
-				'\t',
-			),
-		);
+		writeAppTsconfig(tsconfig, {
+			baseUrl: rel(ROOT),
+			paths: {
+				'@rocket.chat/apps-engine/*': [`${relative(ROOT, enginePackageDir(version))}/*`],
+				'@rocket.chat/ui-kit': [`node_modules/${def.uiKit}`],
+			},
+		});
 		const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 		const t0 = Date.now();
 		const r = spawnSync(process.execPath, [tsc, '--noEmit', '--listFilesOnly', '-p', tsconfig], { cwd: ROOT, encoding: 'utf8' });

@@ -5,9 +5,10 @@
 // and deploys again whenever they change: packages (the type check shows compile errors as they
 // are), then updates the app on the server. Logs in once, asking for a two-factor code at most then.
 // A failed package or upload is reported and the watch goes on; Ctrl-C stops it.
-import { existsSync, readFileSync, statSync, watch } from 'node:fs';
+import { existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 
+import { appSources } from './app-sources.mjs';
 import { buildPackage, DeployError, isEnabledStatus, login, parseArgs, promptFor, resolveOptions, ROOT, upload, USAGE } from './deploy.mjs';
 
 /** Quiet time after the last change before deploying (editors write a file in several steps). */
@@ -28,7 +29,7 @@ try {
 	process.exit(2);
 }
 
-const sources = JSON.parse(readFileSync(join(ROOT, 'scripts', 'app-sources.json'), 'utf8'));
+const sources = appSources(ROOT);
 let session;
 let running = false;
 let again = false;

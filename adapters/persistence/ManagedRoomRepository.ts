@@ -11,7 +11,7 @@ export interface ManagedRoomRecord {
 
 /**
  * The rooms the app manages, keyed by room id (chat history asks "is this room managed?" by room id,
- * see adapters/history/lookups.ts), listed by the sync to map group keys to rooms. Written by the sync
+ * see features/history/lookups.ts), listed by the sync to map group keys to rooms. Written by the sync
  * only: when it creates a room, and when it deletes or releases one.
  */
 export class ManagedRoomRepository {

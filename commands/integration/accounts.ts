@@ -1,5 +1,5 @@
-import { LogRepository } from '../../adapters/persistence/LogRepository';
-import { PeopleRepository, PersonRecord } from '../../adapters/persistence/PeopleRepository';
+import { latestLogEntries } from '../../features/admin/log';
+import { PeopleLookup, PersonRecord } from '../../features/accounts/people';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
 import { RestError } from '../../adapters/rocketchat/RestClient';
 import { CommandContext, StatusSection, Subcommand } from './types';
@@ -17,7 +17,7 @@ export const logCommand: Subcommand = {
 			await ctx.reply(ctx.t('integration_log_bad_count', { max: MAX_LOG_LINES }));
 			return;
 		}
-		const entries = await new LogRepository().latest(ctx.read.getPersistenceReader(), Math.min(n, MAX_LOG_LINES));
+		const entries = await latestLogEntries(ctx.read.getPersistenceReader(), Math.min(n, MAX_LOG_LINES));
 		if (entries.length === 0) {
 			await ctx.reply(ctx.t('integration_log_empty'));
 			return;
@@ -40,8 +40,7 @@ export const whoisCommand: Subcommand = {
 			await ctx.reply(ctx.t('integration_whois_usage'));
 			return;
 		}
-		const people = new PeopleRepository();
-		const reader = ctx.read.getPersistenceReader();
+		const people = new PeopleLookup(ctx.read.getPersistenceReader());
 		let record: PersonRecord | undefined;
 		if (arg.startsWith('@')) {
 			const user = await ctx.read.getUserReader().getByUsername(arg.slice(1));
@@ -49,13 +48,13 @@ export const whoisCommand: Subcommand = {
 				await ctx.reply(ctx.t('integration_whois_no_user', { user: arg }));
 				return;
 			}
-			record = await people.getByUserId(reader, user.id);
+			record = await people.byUserId(user.id);
 			if (!record) {
 				await ctx.reply(ctx.t('integration_whois_unmanaged', { user: arg }));
 				return;
 			}
 		} else {
-			record = await people.get(reader, arg);
+			record = await people.byExternalId(arg);
 			if (!record) {
 				await ctx.reply(ctx.t('integration_whois_unknown', { externalId: arg }));
 				return;
@@ -86,7 +85,7 @@ export const accountsSection: StatusSection = async (ctx: CommandContext) => {
 		const kind = err instanceof RestError ? err.kind : 'network';
 		lines.push(`- ${ctx.t('status_rest_failed', { reason: ctx.t(`rest_error_${kind}`) })}`);
 	}
-	const people = await new PeopleRepository().list(ctx.read.getPersistenceReader());
+	const people = await new PeopleLookup(ctx.read.getPersistenceReader()).all();
 	const inactive = people.filter((p) => !p.active).length;
 	lines.push(`- ${ctx.t('status_people', { count: people.length, inactive })}`);
 	return lines;

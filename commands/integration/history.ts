@@ -1,5 +1,5 @@
-import { durationText } from '../../adapters/chatbot/texts';
-import { historyFigures, retryDeadLetters } from '../../adapters/history/admin';
+import { durationText } from '../../features/chatbot/texts';
+import { historyFigures, retryDeadLetters } from '../../features/history/admin';
 import { CommandContext, StatusSection, Subcommand } from './types';
 
 enum HistoryAction {

@@ -1,4 +1,4 @@
-import { openPanel } from '../../features/admin/panel';
+import { openPanel } from '../../ui/admin/panel';
 import { CommandContext } from './types';
 
 /** `/integration` with no argument: opens the admin panel (a client that gives no trigger gets the help instead). */

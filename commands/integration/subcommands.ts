@@ -2,7 +2,8 @@ import { logCommand, whoisCommand } from './accounts';
 import { historyCommand } from './history';
 import { reportCommand } from './report';
 import { statusCommand } from './status';
-import { deactivateIdleCommand, roomsOfCommand, syncCommand } from './sync';
+import { deactivateIdleCommand } from './deactivateIdle';
+import { roomsOfCommand, syncCommand } from './sync';
 import { Subcommand } from './types';
 
 export const helpCommand: Subcommand = {

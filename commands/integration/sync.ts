@@ -1,20 +1,8 @@
-import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
-import { IUser } from '@rocket.chat/apps-engine/definition/users';
-import type { LayoutBlock } from '@rocket.chat/ui-kit';
-
-import { durationText } from '../../adapters/chatbot/texts';
-import { loadConfig } from '../../adapters/config';
-import { Translate, translatorFor } from '../../adapters/i18n';
-import { whisper } from '../../adapters/notify';
-import { ManagedRoomRepository } from '../../adapters/persistence/ManagedRoomRepository';
-import { SyncStateRepository } from '../../adapters/persistence/SyncStateRepository';
-import { restClientFor } from '../../adapters/rocketchat/clientFor';
-import { RestError, RocketChatClient } from '../../adapters/rocketchat/RestClient';
-import { scheduleRun } from '../../adapters/sync/schedule';
-import { syncStatus } from '../../adapters/sync/status';
-import { RunResult, SyncRunner } from '../../adapters/sync/SyncRunner';
-import { roomsOfUser } from '../../adapters/userRooms';
+import { durationText } from '../../features/chatbot/texts';
+import { Translate } from '../../adapters/i18n';
+import { confirmHalt, managedRoomsOf, pendingHalt } from '../../features/sync/admin';
+import { syncStatus } from '../../features/sync/status';
+import { RunResult, SyncRunner } from '../../features/sync/SyncRunner';
 import { Summary } from '../../core/sync/types';
 import { CommandContext, StatusSection, Subcommand } from './types';
 
@@ -111,8 +99,7 @@ export const syncCommand: Subcommand = {
 			return;
 		}
 		if (action === SyncAction.Confirm) {
-			const state = new SyncStateRepository();
-			const halt = await state.get(ctx.read.getPersistenceReader(), 'halt');
+			const halt = await pendingHalt(ctx.read.getPersistenceReader());
 			if (!halt) {
 				await ctx.reply(ctx.t('sync_confirm_nothing'));
 				return;
@@ -130,8 +117,7 @@ export const syncCommand: Subcommand = {
 				);
 				return;
 			}
-			await state.put(ctx.persis, 'confirm', { fingerprint: halt.fingerprint, by: ctx.sender.username, at: Date.now() });
-			await scheduleRun(ctx.modify, ctx.persis, Date.now(), 'confirm');
+			await confirmHalt(ctx.modify, ctx.persis, halt, ctx.sender.username);
 			await ctx.reply(ctx.t('sync_confirmed', { fingerprint: halt.fingerprint, reasons: halt.reasons.join('; ') }));
 			return;
 		}
@@ -155,13 +141,7 @@ export const roomsOfCommand: Subcommand = {
 			await ctx.reply(ctx.t('rooms_of_no_user', { user: `@${username}` }));
 			return;
 		}
-		const managed = await new ManagedRoomRepository().list(ctx.read.getPersistenceReader());
-		const mine = await roomsOfUser(
-			ctx.read,
-			user.id,
-			managed.map((r) => r.roomId),
-		);
-		const rooms = managed.filter((r) => mine.has(r.roomId)).sort((a, b) => a.name.localeCompare(b.name));
+		const rooms = await managedRoomsOf(ctx.read, user.id);
 		if (rooms.length === 0) {
 			await ctx.reply(ctx.t('rooms_of_none', { user: `@${user.username}` }));
 			return;
@@ -174,177 +154,6 @@ export const roomsOfCommand: Subcommand = {
 		);
 	},
 };
-
-// ---------------------------------------------------------------- deactivate-idle
-
-export const DEACTIVATE_IDLE_ACTION = 'ri-sync.deactivate-idle';
-const MAX_DAYS = 36500;
-/** Time the dry-run count may take (users are read a page at a time). */
-const COUNT_BUDGET_MS = 15_000;
-const USERS_PAGE = 100;
-
-export function isSyncAction(actionId: string | undefined): boolean {
-	return actionId === DEACTIVATE_IDLE_ACTION;
-}
-
-interface IdleCount {
-	count: number;
-	/** The users could not all be read in time: `count` is a lower bound. */
-	partial: boolean;
-}
-
-/** How many accounts `users.deactivateIdle` would deactivate: active people who have not logged in for `days` (never: since creation). */
-async function countIdle(rest: RocketChatClient, days: number, role: string | undefined, now = Date.now()): Promise<IdleCount> {
-	const cutoff = now - days * 86_400_000;
-	const deadline = now + COUNT_BUDGET_MS;
-	const query: Record<string, unknown> = { active: true };
-	if (role) query.roles = role;
-	let count = 0;
-	for (let offset = 0; ; offset += USERS_PAGE) {
-		if (Date.now() > deadline) return { count, partial: true };
-		const page = await rest.usersList(offset, USERS_PAGE, query);
-		for (const u of page.users) {
-			if (u.active === false || u.type === 'app' || u.type === 'bot') continue;
-			const last = Date.parse(u.lastLogin ?? u.createdAt ?? '');
-			if (Number.isFinite(last) && last < cutoff) count++;
-		}
-		if (page.users.length < USERS_PAGE || offset + USERS_PAGE >= page.total) return { count, partial: false };
-	}
-}
-
-function parseIdleArgs(args: string[]): { days: number; role?: string; confirm: boolean } | null {
-	const [daysArg, ...rest] = args;
-	const days = Number(daysArg);
-	if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) return null;
-	const confirm = rest.length > 0 && rest[rest.length - 1].toLowerCase() === 'confirm';
-	const roleParts = confirm ? rest.slice(0, -1) : rest;
-	if (roleParts.length > 1) return null;
-	return { days, ...(roleParts[0] ? { role: roleParts[0] } : {}), confirm };
-}
-
-async function deactivateIdle(t: Translate, rest: RocketChatClient, days: number, role: string | undefined): Promise<string> {
-	try {
-		const count = await rest.deactivateIdle(days, role);
-		return t('deactivate_idle_done', { count });
-	} catch (err) {
-		return t('deactivate_idle_failed', { reason: err instanceof RestError ? t(`rest_error_${err.kind}`) : String(err) });
-	}
-}
-
-/**
- * `/integration deactivate-idle <days> [role]`: what Rocket.Chat's `users.deactivateIdle` does, with the
- * count first and a button to go ahead (or `... confirm` typed after the same arguments).
- */
-export const deactivateIdleCommand: Subcommand = {
-	name: 'deactivate-idle',
-	usageKey: 'integration_usage_deactivate_idle',
-	async run(ctx) {
-		const args = parseIdleArgs(ctx.args);
-		if (!args) {
-			await ctx.reply(ctx.t('deactivate_idle_usage', { max: MAX_DAYS }));
-			return;
-		}
-		let rest: RocketChatClient;
-		try {
-			rest = await restClientFor(ctx.http, ctx.read, ctx.configResult.config, 25_000);
-		} catch (err) {
-			await ctx.reply(
-				ctx.t('deactivate_idle_failed', { reason: err instanceof RestError ? ctx.t(`rest_error_${err.kind}`) : String(err) }),
-			);
-			return;
-		}
-		if (args.confirm) {
-			await ctx.reply(await deactivateIdle(ctx.t, rest, args.days, args.role));
-			return;
-		}
-		let counted: IdleCount;
-		try {
-			counted = await countIdle(rest, args.days, args.role);
-		} catch (err) {
-			await ctx.reply(
-				ctx.t('deactivate_idle_failed', { reason: err instanceof RestError ? ctx.t(`rest_error_${err.kind}`) : String(err) }),
-			);
-			return;
-		}
-		if (counted.count === 0 && !counted.partial) {
-			await ctx.reply(ctx.t('deactivate_idle_none', { days: args.days }));
-			return;
-		}
-		const command = `/integration deactivate-idle ${args.days}${args.role ? ` ${args.role}` : ''} confirm`;
-		const count = counted.partial ? `${counted.count}+` : String(counted.count);
-		const text = [
-			ctx.t(args.role ? 'deactivate_idle_count_role' : 'deactivate_idle_count', { count, days: args.days, role: args.role ?? '' }),
-			ctx.t('deactivate_idle_confirm_hint', { command }),
-		].join('\n');
-		await confirmForm(
-			ctx,
-			text,
-			ctx.t('deactivate_idle_button', { count }),
-			JSON.stringify({ days: args.days, role: args.role ?? null }),
-		);
-	},
-};
-
-/** A private message with the count and a button that deactivates. */
-async function confirmForm(ctx: CommandContext, text: string, label: string, value: string): Promise<void> {
-	const blocks: LayoutBlock[] = [
-		{ type: 'section', blockId: `${DEACTIVATE_IDLE_ACTION}:text`, text: { type: 'mrkdwn', text } },
-		{
-			type: 'actions',
-			blockId: `${DEACTIVATE_IDLE_ACTION}:actions`,
-			elements: [
-				{
-					type: 'button',
-					appId: ctx.app.getID(),
-					blockId: `${DEACTIVATE_IDLE_ACTION}:actions`,
-					actionId: DEACTIVATE_IDLE_ACTION,
-					text: { type: 'plain_text', text: label, emoji: true },
-					value,
-					style: 'danger',
-				},
-			],
-		},
-	];
-	const bot = await ctx.read.getUserReader().getAppUser();
-	const builder = ctx.modify.getCreator().startMessage().setRoom(ctx.room).setText(text).setBlocks(blocks).setGroupable(false);
-	if (bot) builder.setSender(bot);
-	if (ctx.threadId) builder.setThreadId(ctx.threadId);
-	await ctx.modify.getNotifier().notifyUser(ctx.sender, builder.getMessage());
-}
-
-/** The button of the confirm form: deactivates (admins only; the arguments come from the button). */
-export async function handleDeactivateIdleAction(
-	env: { read: IRead; modify: IModify; http: IHttp; persis: IPersistence },
-	user: IUser,
-	room: IRoom | undefined,
-	value: string | undefined,
-): Promise<void> {
-	const t = await translatorFor(env.read, user);
-	const reply = (text: string) => (room ? whisper(env.read, env.modify, user, room, text) : Promise.resolve());
-	if (!user.roles?.includes('admin')) {
-		await reply(t('integration_admin_only'));
-		return;
-	}
-	let parsed: { days?: unknown; role?: unknown } = {};
-	try {
-		parsed = JSON.parse(value ?? '{}') as typeof parsed;
-	} catch {
-		parsed = {};
-	}
-	const days = Number(parsed.days);
-	const role = typeof parsed.role === 'string' && parsed.role ? parsed.role : undefined;
-	if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-		await reply(t('deactivate_idle_usage', { max: MAX_DAYS }));
-		return;
-	}
-	const { config } = await loadConfig(env.read);
-	try {
-		const rest = await restClientFor(env.http, env.read, config, 25_000);
-		await reply(await deactivateIdle(t, rest, days, role));
-	} catch (err) {
-		await reply(t('deactivate_idle_failed', { reason: err instanceof RestError ? t(`rest_error_${err.kind}`) : String(err) }));
-	}
-}
 
 // ---------------------------------------------------------------- status
 

@@ -30,7 +30,7 @@
  * The intent is what keeps adoption safe: the app never adopts an account it did not create, because
  * only the app writes intents, always just before its own `users.create` with exactly those values.
  *
- * The protocol is a generator of effects, pure: `adapters/accounts/AccountService.ts` carries the
+ * The protocol is a generator of effects, pure: `features/accounts/AccountService.ts` carries the
  * effects out (persistence and REST); a model test runs many callers over a model of Rocket.Chat in
  * arbitrary interleavings.
  */

@@ -8,7 +8,7 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { loadConfig, siteUrl } from '../../adapters/config';
 import { translatorFor } from '../../adapters/i18n';
 import { ReportKeyRepository } from '../../adapters/persistence/ReportKeyRepository';
-import { syncStatus } from '../../adapters/sync/status';
+import { syncStatus } from '../sync/status';
 import { escapeHtml } from '../../core/admin/svg';
 import { renderReport, ReportModel } from '../../core/admin/report';
 import { pickLanguage } from '../../core/i18n';

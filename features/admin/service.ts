@@ -9,7 +9,7 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { loadConfig } from '../../adapters/config';
-import { historyFigures, retryDeadLetters } from '../../adapters/history/admin';
+import { historyFigures, retryDeadLetters } from '../history/admin';
 import { AccountsStateRepository } from '../../adapters/persistence/AccountsStateRepository';
 import { OutboxSampleRepository, RunSampleRepository } from '../../adapters/persistence/AdminHistoryRepository';
 import { DeadLetterRepository } from '../../adapters/persistence/DeadLetterRepository';
@@ -20,9 +20,9 @@ import { PlanPreviewRepository, PreviewPointer } from '../../adapters/persistenc
 import { SyncStateRepository } from '../../adapters/persistence/SyncStateRepository';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
 import { RestError } from '../../adapters/rocketchat/RestClient';
-import { scheduleRun } from '../../adapters/sync/schedule';
-import { syncStatus, SyncStatusView } from '../../adapters/sync/status';
-import { RunResult, SyncRunner } from '../../adapters/sync/SyncRunner';
+import { scheduleRun } from '../sync/schedule';
+import { syncStatus, SyncStatusView } from '../sync/status';
+import { RunResult, SyncRunner } from '../sync/SyncRunner';
 import { DoctorCheck, DoctorInput, originOf, runDoctor, SERVER_SETTINGS } from '../../core/admin/doctor';
 import { LogKind, matchesKind } from '../../core/admin/logFilter';
 import { clampPage, Page, PlanItem } from '../../core/admin/planPreview';
@@ -36,6 +36,9 @@ export interface AdminEnv {
 	http: IHttp;
 	persis: IPersistence;
 }
+
+/** The action id of the admins' button (room header, message box) that opens the panel. */
+export const PANEL_OPEN_ACTION = 'ri-admin.open';
 
 /** Largest page of the pending plan a view or `GET status` shows. */
 export const MAX_PLAN_PAGE = 200;

@@ -14,6 +14,13 @@ interface Page {
 	document: { activeElement: { textContent: string | null; id: string } | null };
 }
 
+/** The part of an SVG element the test reads in the page. */
+interface SvgElement {
+	getAttribute(name: string): string | null;
+	ownerDocument: { getElementById(id: string): unknown };
+	querySelectorAll(selector: string): { length: number };
+}
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = resolve(__dirname, '..', '..');
 /** `SAVE_SCREENSHOT=1 npm test` refreshes the screenshot shown in the README; every run writes one under .build/. */
@@ -147,9 +154,11 @@ describe('admin report page in a headless browser', function () {
 		for (const name of leaving) expect(body).to.include(name);
 		expect(body).to.include('Remove from room');
 		// Four charts, each an image with a title and a description that exist.
-		const charts = await page.locator('svg[role="img"]').evaluateAll((svgs) =>
-			svgs.map((s) => ({
-				labelled: (s.getAttribute('aria-labelledby') ?? '').split(' ').every((id: string) => s.ownerDocument.getElementById(id) !== null),
+		const charts = await page.locator('svg[role="img"]').evaluateAll((svgs: unknown[]) =>
+			(svgs as SvgElement[]).map((s) => ({
+				labelled: (s.getAttribute('aria-labelledby') ?? '')
+					.split(' ')
+					.every((id: string) => s.ownerDocument.getElementById(id) !== null),
 				bars: s.querySelectorAll('rect, circle').length,
 			})),
 		);
@@ -163,7 +172,9 @@ describe('admin report page in a headless browser', function () {
 
 		// Keyboard: the first Tab reaches the skip link, Enter moves to the report.
 		await page.keyboard.press('Tab');
-		expect(await page.evaluate(() => (globalThis as unknown as Page).document.activeElement?.textContent)).to.equal('Skip to the report');
+		expect(await page.evaluate(() => (globalThis as unknown as Page).document.activeElement?.textContent)).to.equal(
+			'Skip to the report',
+		);
 		await page.keyboard.press('Enter');
 		expect(await page.evaluate(() => (globalThis as unknown as Page).document.activeElement?.id)).to.equal('main');
 

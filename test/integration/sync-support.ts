@@ -2,7 +2,7 @@
  * Shared pieces of the sync tests in the sandbox: an org builder, a picture of the Rocket.Chat state the
  * sync manages (to compare before and after a run), and the REST writes made between two points.
  */
-import type { SyncStatusView } from '../../adapters/sync/status';
+import type { SyncStatusView } from '../../features/sync/status';
 import type { DesiredGroup, Summary } from '../../core/sync/types';
 import { Harness } from './harness';
 

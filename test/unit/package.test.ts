@@ -264,12 +264,13 @@ describe('package (dist zip)', function () {
 			dir = mkdtempSync(join(tmpdir(), 'rocket-integration-pkg-'));
 			// The packager's own list of app sources, plus what type-checking needs.
 			const sources = JSON.parse(readFileSync(join(ROOT, 'scripts', 'app-sources.json'), 'utf8')) as string[];
-			const app = [...sources, 'tsconfig.json', 'tsconfig.app.json'];
+			const app = [...sources, 'tsconfig.json'];
 			for (const entry of app) {
 				if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
 			}
 			mkdirSync(join(dir, 'scripts'));
-			for (const f of ['package.mjs', 'app-sources.json']) cpSync(join(ROOT, 'scripts', f), join(dir, 'scripts', f));
+			for (const f of ['package.mjs', 'app-sources.json', 'app-sources.mjs'])
+				cpSync(join(ROOT, 'scripts', f), join(dir, 'scripts', f));
 			symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
 			appendFileSync(join(dir, 'RocketIntegrationApp.ts'), "\nexport const packagingTestBrokenValue: number = 'not a number';\n");
 		});

@@ -92,11 +92,11 @@ describe('npm run watch, against npm start', function () {
 		let watcher: ReturnType<typeof start> | undefined;
 		try {
 			const sources = JSON.parse(readFileSync(join(ROOT, 'scripts', 'app-sources.json'), 'utf8')) as string[];
-			for (const entry of [...sources, 'package-lock.json', 'tsconfig.json', 'tsconfig.app.json', 'dist']) {
+			for (const entry of [...sources, 'package-lock.json', 'tsconfig.json', 'dist']) {
 				if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
 			}
 			mkdirSync(join(dir, 'scripts'));
-			for (const f of ['package.mjs', 'app-sources.json', 'deploy.mjs', 'watch.mjs'])
+			for (const f of ['package.mjs', 'app-sources.json', 'app-sources.mjs', 'deploy.mjs', 'watch.mjs'])
 				cpSync(join(ROOT, 'scripts', f), join(dir, 'scripts', f));
 			symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
 

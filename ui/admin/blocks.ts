@@ -1,6 +1,8 @@
 /** Building blocks of the admin panel's views (UI Kit), and the ids its interactions are routed by. */
 import type { ButtonElement, LayoutBlock, PlainText } from '@rocket.chat/ui-kit';
 
+import { PANEL_OPEN_ACTION } from '../../features/admin/service';
+
 export type Translate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
 
 export const PANEL_PREFIX = 'ri-admin';
@@ -21,7 +23,7 @@ export const PanelAction = {
 	Retry: `${PANEL_PREFIX}.retry`,
 	LogKind: `${PANEL_PREFIX}.log-kind`,
 	/** The action button (room header / message box) that opens the panel. */
-	Open: `${PANEL_PREFIX}.open`,
+	Open: PANEL_OPEN_ACTION,
 } as const;
 
 export interface PanelView {

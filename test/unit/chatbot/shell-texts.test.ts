@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { durationText, newTotalText, refusalText, triggerErrorText } from '../../../adapters/chatbot/texts';
+import { durationText, newTotalText, refusalText, triggerErrorText } from '../../../features/chatbot/texts';
 import { Translate } from '../../../adapters/i18n';
 import { Dictionary, LANGUAGES, translate } from '../../../core/i18n';
 import { checkPattern, TriggerErrorCode, validateTrigger } from '../../../core/chatbot/triggers';
@@ -13,11 +13,11 @@ const dictionaries = Object.fromEntries(
 ) as Record<(typeof LANGUAGES)[number], Dictionary>;
 const en: Translate = (key, params) => translate(dictionaries, 'en', key, params);
 
-/** The chatbot's shell modules that compose texts. */
+/** The chatbot's modules that compose texts (feature, view, commands). */
 const SHELL_FILES = [
-	'adapters/chatbot/texts.ts',
-	'handlers/PointsReactor.ts',
-	'handlers/triggersModal.ts',
+	'features/chatbot/texts.ts',
+	'features/chatbot/pointsReactor.ts',
+	'ui/triggersModal.ts',
 	'commands/PointsCommand.ts',
 	'commands/TriggersCommand.ts',
 ];

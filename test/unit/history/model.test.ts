@@ -3,7 +3,7 @@
  * store that offers only what Apps persistence offers (insert, read by bucket, remove by bucket; no
  * atomic operation). Each persistence call or delivery is one step; fast-check picks the order, the
  * clock, and what the receiver does. The protocol's pure decisions are the real ones (core/history);
- * the runs follow processors/HistoryDeliveryProcessor.ts (sweep included) without its lease, so they
+ * the runs follow features/history/delivery.ts (sweep included) without its lease, so they
  * really overlap.
  */
 import { expect } from 'chai';
