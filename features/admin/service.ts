@@ -20,7 +20,7 @@ import { PlanPreviewRepository, PreviewPointer } from '../../adapters/persistenc
 import { SyncStateRepository } from '../../adapters/persistence/SyncStateRepository';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
 import { RestError } from '../../adapters/rocketchat/RestClient';
-import { scheduleRun } from '../sync/schedule';
+import { confirmHalt, pendingHalt } from '../sync/admin';
 import { syncStatus, SyncStatusView } from '../sync/status';
 import { RunResult, SyncRunner } from '../sync/SyncRunner';
 import { DoctorCheck, DoctorInput, originOf, runDoctor, SERVER_SETTINGS } from '../../core/admin/doctor';
@@ -291,12 +291,10 @@ export type ConfirmOutcome = { kind: 'confirmed'; fingerprint: string } | { kind
 
 /** Confirms the halted plan, only if it is still the one with the fingerprint the admin was shown. */
 export async function confirmPlan(env: AdminEnv, user: IUser, fingerprint: string): Promise<ConfirmOutcome> {
-	const state = new SyncStateRepository();
-	const halt = await state.get(env.read.getPersistenceReader(), 'halt');
+	const halt = await pendingHalt(env.read.getPersistenceReader());
 	if (!halt) return { kind: 'nothing' };
 	if (halt.fingerprint.toLowerCase() !== fingerprint.trim().toLowerCase()) return { kind: 'stale', current: halt.fingerprint };
-	await state.put(env.persis, 'confirm', { fingerprint: halt.fingerprint, by: user.username, at: Date.now() });
-	await scheduleRun(env.modify, env.persis, Date.now(), 'confirm');
+	await confirmHalt(env.modify, env.persis, halt, user.username);
 	return { kind: 'confirmed', fingerprint: halt.fingerprint };
 }
 
