@@ -1,12 +1,19 @@
 /**
- * Chatbot benchmarks (issue 6 targets), each against a baseline measured in the same run:
- * (a) 1,000 triggers on a chat corpus: the compiled matcher vs testing each trigger's native RegExp in turn (target:
- *     ratio <= 0.1, i.e. at least 10x faster);
- * (b) the hostile pattern `(a+)+$` against 30 `a`s and a `!`, inside a 1,000-trigger set: the matcher's time for that
- *     message (target: under 1,000 us) vs one native test of a safe regex on it;
- * (c) a 5 kB message against 1,000 triggers the prefilter cannot narrow: time per trigger with the cost cap (target:
- *     well under 1,000 us) vs the same set without the cap;
- * (d) points parsing of messages without points vs one precompiled native RegExp test on each (target: ratio <= 2).
+ * Chatbot benchmarks (issue 6 targets), each against a peer measured in the same run:
+ * - the compiled matcher with 1,000 triggers vs testing each trigger's native RegExp in turn, on a chat
+ *   corpus (target ratio <= 0.1: at least 10x faster), checked to agree with the naive way on every message;
+ * - the hostile `(a+)+$` against 30 `a`s and a `!` inside a 1,000-trigger set: under 1,000 us (the issue's
+ *   constant target), with the same matcher on a benign message of the same length as the baseline;
+ * - the same matcher vs one precompiled native RegExp test per message (target ratio <= 50): the cost of matching
+ *   1,000 triggers is that of a few dozen simple regex tests; this one catches a regression of the matcher itself,
+ *   which the ratio against the naive way (about 0.002 here) would hide;
+ * - the matcher on a 10x longer hostile message (20,000 `a`s): linear, so at most 20x the time of 2,000 (fastest
+ *   rounds compared: a garbage collection in one round says nothing of the code);
+ * - a 5 kB message against 1,000 triggers the prefilter cannot narrow: the matcher with its cost cap vs the same set
+ *   without the cap (target ratio <= CAP_RATIO), checked to stop early (some patterns skipped, some run);
+ * - points parsing of messages without points vs one precompiled native RegExp test (target ratio <= 2);
+ * - points parsing on many backtick runs (the code-span masking's worst case): linear in the text length
+ *   (10x the text, <= 20x the time, fastest rounds compared; a quadratic parser takes 100x).
  * The corpus is generated with a seeded PRNG, so every run measures the same messages.
  */
 import { RE2JS } from 're2js';
@@ -14,7 +21,10 @@ import { RE2JS } from 're2js';
 import { parsePoints } from '../core/chatbot/points';
 import { compileTriggerSet, MAX_REGEX_WORK } from '../core/chatbot/triggerMatcher';
 import type { Trigger } from '../core/chatbot/triggers';
-import { Benchmark, timePerCall } from './harness';
+import { Benchmark, round, timeBoth, timePerCall } from './harness';
+
+/** The cost cap's share of the uncapped work on a message the prefilter cannot narrow. */
+const CAP_RATIO = 0.25;
 
 /** mulberry32: small, fast, seeded. */
 export function prng(seed: number): () => number {
@@ -135,12 +145,19 @@ function nativeOf(triggers: readonly Trigger[]): RegExp[] {
 	return triggers.map((t) => new RegExp(t.pattern, 'i'));
 }
 
+/** A text of `runs` unmatched backtick runs with an award at the end: the code-span masking's worst case. */
+function backtickRuns(runs: number): string {
+	return Array.from({ length: runs }, (_, i) => '`'.repeat((i % 2) + 1) + 'x').join(' ') + ' @jane++';
+}
+
 export const benchmarks: Benchmark[] = [
 	{
-		name: 'chatbot: 1,000 triggers, compiled matcher vs each native RegExp in turn (per message)',
+		name: 'chatbot matcher: 1,000 triggers, per message',
 		unit: 'us',
-		async run() {
-			const { triggers, messages } = makeCorpus();
+		baselineIs: 'each native RegExp in turn',
+		target: { on: 'ratio', direction: '<=', full: 0.1, smoke: 0.1 },
+		async run({ smoke }) {
+			const { triggers, messages } = makeCorpus(42, 1000, smoke ? 200 : 2000);
 			const t0 = Date.now();
 			const matcher = compileTriggerSet(triggers);
 			const compileMs = Date.now() - t0;
@@ -153,33 +170,36 @@ export const benchmarks: Benchmark[] = [
 				if (ours.join() === naive.join()) agree++;
 				if (ours.length > 0) withMatch++;
 			}
-			const perMessage = (fn: (m: string) => unknown, list: readonly string[], rounds = 15): number =>
+			const all = (fn: (m: string) => unknown, list: readonly string[]) => () => {
+				for (const m of list) fn(m);
+			};
+			const [value, baseline] = timeBoth(
+				all((m) => matcher.match(m), messages),
+				all((m) => native.filter((re) => re.test(m)), messages),
+				{ rounds: smoke ? 5 : 15 },
+			).map((us) => us / messages.length);
+			const first =
 				timePerCall(
-					() => {
-						for (const m of list) fn(m);
-					},
-					{ rounds, warmup: 2 },
-				) / list.length;
-			const value = perMessage((m) => matcher.match(m), messages);
-			const first = perMessage((m) => matcher.first(m), messages);
-			const baseline = perMessage((m) => native.filter((re) => re.test(m)), messages);
-			const hitting = messages.filter((m) => matcher.match(m).length > 0);
-			const hitValue = perMessage((m) => matcher.match(m), hitting);
-			const hitBaseline = perMessage((m) => native.filter((re) => re.test(m)), hitting);
+					all((m) => matcher.first(m), messages),
+					{ rounds: 5, warmup: 1 },
+				) / messages.length;
 			const re2 = triggers.map((t) => RE2JS.compile(t.pattern, RE2JS.CASE_INSENSITIVE));
-			const re2InTurn = perMessage((m) => re2.filter((re) => re.test(m)), messages.slice(0, 100), 3);
+			const some = messages.slice(0, 50);
+			const re2InTurn =
+				timePerCall(
+					all((m) => re2.filter((re) => re.test(m)), some),
+					{ rounds: 3, warmup: 1 },
+				) / some.length;
 			return {
 				value,
 				baseline,
+				checks: { agreesWithNativeOnEveryMessage: agree === messages.length, someMessagesMatch: withMatch > 0 },
 				details: {
 					messages: messages.length,
 					messagesWithAMatch: withMatch,
-					agreementWithNative: `${agree}/${messages.length}`,
-					speedup: Number((baseline / value).toFixed(1)),
-					firstMatchUs: Number(first.toFixed(3)),
-					onMessagesWithAMatchUs: Number(hitValue.toFixed(3)),
-					naiveOnMessagesWithAMatchUs: Number(hitBaseline.toFixed(1)),
-					re2jsInTurnUs: Number(re2InTurn.toFixed(1)),
+					speedup: round(baseline / value, 1),
+					firstMatchUs: round(first),
+					re2jsInTurnUs: round(re2InTurn, 1),
 					compileMs,
 					...matcher.stats,
 				},
@@ -187,43 +207,64 @@ export const benchmarks: Benchmark[] = [
 		},
 	},
 	{
-		name: 'chatbot: hostile (a+)+$ on 30 a + "!" in a 1,000-trigger set, matcher vs one safe native test',
+		name: 'chatbot matcher: 1,000 triggers vs one RegExp, per message',
 		unit: 'us',
-		async run() {
-			const { triggers } = makeCorpus();
-			const set = [...triggers.slice(0, 999), { id: 'hostile', pattern: '(a+)+$', responses: ['x'], enabled: true }];
-			const matcher = compileTriggerSet(set);
-			const input = 'a'.repeat(30) + '!';
-			const alone = compileTriggerSet([set[999]]);
-			const hits = matcher.match(input).length;
-			const value = timePerCall(() => matcher.match(input), { rounds: 25, perRound: 200 });
-			const safe = /a+$/;
-			const baseline = timePerCall(() => safe.test(input), { rounds: 25, perRound: 20000 });
-			const aloneUs = timePerCall(() => alone.match(input), { rounds: 25, perRound: 1000 });
-			// Native backtracking for comparison, at sizes that finish: it doubles with each extra `a`.
-			const nativeHostile = /(a+)+$/;
-			const nativeAt = (n: number): number => {
-				const s = 'a'.repeat(n) + '!';
-				return timePerCall(() => nativeHostile.test(s), { rounds: 3, warmup: 1 });
+		baselineIs: 'one precompiled native RegExp test',
+		target: { on: 'ratio', direction: '<=', full: 50, smoke: 50 },
+		async run({ smoke }) {
+			const { triggers, messages } = makeCorpus(42, 1000, smoke ? 400 : 2000);
+			const matcher = compileTriggerSet(triggers);
+			const one = /\b(?:deploy|release)\b/i;
+			const all = (fn: (m: string) => unknown) => () => {
+				for (const m of messages) fn(m);
 			};
-			const n20 = nativeAt(20);
+			const [value, baseline] = timeBoth(
+				all((m) => matcher.match(m)),
+				all((m) => one.test(m)),
+				{ rounds: 25, warmup: 3 },
+			).map((us) => us / messages.length);
+			return { value, baseline, details: { messages: messages.length, triggers: matcher.stats.triggers } };
+		},
+	},
+	{
+		name: 'chatbot matcher: hostile (a+)+$ on 30 a + "!" in 1,000 triggers',
+		unit: 'us',
+		baselineIs: 'the same matcher on a benign message of the same length',
+		target: { on: 'value', direction: '<=', full: 1000, smoke: 1000 },
+		async run() {
+			const { triggers } = makeCorpus(42, 999, 0);
+			const set = [...triggers, { id: 'hostile', pattern: '(a+)+$', responses: ['x'], enabled: true }];
+			const matcher = compileTriggerSet(set);
+			const hostile = 'a'.repeat(30) + '!';
+			const benign = 'a'.repeat(31);
+			const [value, baseline] = timeBoth(
+				() => matcher.match(hostile),
+				() => matcher.match(benign),
+				{ rounds: 25, perRound: 200 },
+			);
+			// Native backtracking for comparison, at a size that finishes: it doubles with each extra `a`.
+			const nativeHostile = /(a+)+$/;
+			const s20 = 'a'.repeat(20) + '!';
+			const n20 = timePerCall(() => nativeHostile.test(s20), { rounds: 3, warmup: 1 });
 			return {
 				value,
 				baseline,
+				checks: {
+					hostileMessageUnmatched: matcher.match(hostile).length === 0,
+					benignMessageMatchesTheHostileTrigger: matcher.first(benign)?.id === 'hostile',
+				},
 				details: {
-					matcherUs: Number(value.toFixed(2)),
-					targetUs: 1000,
-					hostileTriggerAloneUs: Number(aloneUs.toFixed(2)),
-					matched: hits,
 					nativeBacktracking20aUs: Math.round(n20),
-					nativeBacktracking30aEstimatedS: Number(((n20 * 2 ** 10) / 1e6).toFixed(1)),
+					nativeBacktracking30aEstimatedS: round((n20 * 2 ** 10) / 1e6, 1),
 				},
 			};
 		},
 	},
 	{
-		name: 'chatbot: 5 kB message against 1,000 triggers the prefilter cannot narrow, per trigger: capped matcher vs uncapped',
-		unit: 'us',
+		name: 'chatbot matcher: 5 kB message, 1,000 triggers the prefilter cannot narrow, cost cap',
+		unit: 'ms',
+		baselineIs: 'the same set without the cap',
+		target: { on: 'ratio', direction: '<=', full: CAP_RATIO, smoke: CAP_RATIO },
 		async run() {
 			// Patterns without literal text (no clause, no shortcut), none matching the message: every one is a full regex run.
 			const triggers: Trigger[] = Array.from({ length: 1000 }, (_, i) => ({
@@ -237,46 +278,90 @@ export const benchmarks: Benchmark[] = [
 			const uncapped = compileTriggerSet(triggers, { maxWork: Number.POSITIVE_INFINITY });
 			capped.first(text);
 			const work = capped.lastRun;
-			const value = timePerCall(() => capped.first(text), { rounds: 9, warmup: 2 }) / triggers.length;
-			const baseline = timePerCall(() => uncapped.first(text), { rounds: 3, warmup: 1 }) / triggers.length;
+			const value = timePerCall(() => capped.first(text), { rounds: 9, warmup: 2 }) / 1000;
+			const baseline = timePerCall(() => uncapped.first(text), { rounds: 3, warmup: 1 }) / 1000;
 			return {
 				value,
 				baseline,
+				checks: {
+					theCapStoppedTheRun: work.skipped > 0,
+					somePatternsRan: work.evaluated > 0,
+					nothingMatched: capped.first(text) === undefined,
+				},
 				details: {
-					targetUsPerTrigger: 1000,
 					messageChars: text.length,
 					unfiltered: capped.stats.unfiltered,
 					evaluated: work.evaluated,
 					skippedByCap: work.skipped,
 					budgetUnits: MAX_REGEX_WORK,
-					messageMs: Number(((value * triggers.length) / 1000).toFixed(2)),
-					uncappedMessageMs: Number(((baseline * triggers.length) / 1000).toFixed(1)),
+					usPerTrigger: round((value * 1000) / triggers.length, 2),
 				},
 			};
 		},
 	},
 	{
-		name: 'chatbot: points parsing of messages without points vs one precompiled native RegExp test (per message)',
+		name: 'chatbot matcher: hostile message 10x longer (20,000 a + "!")',
 		unit: 'us',
+		baselineIs: 'the same message with 2,000 a',
+		target: { on: 'ratio', direction: '<=', full: 20, smoke: 20 },
 		async run() {
-			const { messages } = makeCorpus(7, 0, 5000);
-			const plain = messages.filter((m) => parsePoints(m).length === 0);
-			const withAt = plain.filter((m) => m.includes('@')).length;
-			const re = /@[A-Za-z0-9._-]+[ \t]*(?:\+\+|--|[\u2013\u2014])/;
-			const perMessage = (fn: (m: string) => unknown): number =>
-				timePerCall(
-					() => {
-						for (const m of plain) fn(m);
-					},
-					{ rounds: 25, warmup: 3 },
-				) / plain.length;
-			const value = perMessage((m) => parsePoints(m));
-			const baseline = perMessage((m) => re.test(m));
+			const { triggers } = makeCorpus(42, 999, 0);
+			const matcher = compileTriggerSet([...triggers, { id: 'hostile', pattern: '(a+)+$', responses: ['x'], enabled: true }]);
+			const long = 'a'.repeat(20_000) + '!';
+			const short = 'a'.repeat(2_000) + '!';
+			const [value, baseline] = timeBoth(
+				() => matcher.match(long),
+				() => matcher.match(short),
+				{ rounds: 21, warmup: 3, statistic: 'min' },
+			);
 			return {
 				value,
 				baseline,
-				details: { messages: plain.length, withMention: withAt, targetRatio: 2 },
+				checks: { longUnmatched: matcher.match(long).length === 0, shortUnmatched: matcher.match(short).length === 0 },
 			};
+		},
+	},
+	{
+		name: 'chatbot points: parsing messages without points, per message',
+		unit: 'us',
+		baselineIs: 'one precompiled native RegExp test',
+		target: { on: 'ratio', direction: '<=', full: 2, smoke: 2 },
+		async run({ smoke }) {
+			const { messages } = makeCorpus(7, 0, smoke ? 1500 : 5000);
+			const plain = messages.filter((m) => parsePoints(m).length === 0);
+			const withAt = plain.filter((m) => m.includes('@')).length;
+			const re = /@[A-Za-z0-9._-]+[ \t]*(?:\+\+|--|[\u2013\u2014])/;
+			const all = (fn: (m: string) => unknown) => () => {
+				for (const m of plain) fn(m);
+			};
+			const [value, baseline] = timeBoth(
+				all((m) => parsePoints(m)),
+				all((m) => re.test(m)),
+				{ rounds: 25, warmup: 3 },
+			).map((us) => us / plain.length);
+			return {
+				value,
+				baseline,
+				checks: { mostMessagesHaveNoPoints: plain.length > messages.length * 0.9, someMention: withAt > 0 },
+				details: { messages: plain.length, withMention: withAt },
+			};
+		},
+	},
+	{
+		name: 'chatbot points: parsing 20,000 backtick runs',
+		unit: 'us',
+		baselineIs: '2,000 runs (a 10x shorter text)',
+		target: { on: 'ratio', direction: '<=', full: 20, smoke: 20 },
+		async run() {
+			const long = backtickRuns(20_000);
+			const short = backtickRuns(2_000);
+			const [value, baseline] = timeBoth(
+				() => parsePoints(long),
+				() => parsePoints(short),
+				{ rounds: 21, warmup: 3, statistic: 'min' },
+			);
+			const found = parsePoints(long);
+			return { value, baseline, checks: { theAwardAfterTheRunsIsFound: found.length === 1 && found[0].username === 'jane' } };
 		},
 	},
 ];

@@ -25,10 +25,13 @@ export class EngineInstance {
 	async stop(): Promise<void> {
 		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
 		const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+		let grace: NodeJS.Timeout | undefined;
 		try {
-			await Promise.race([this.engine.shutdown(), new Promise((r) => setTimeout(r, 5000))]);
+			await Promise.race([this.engine.shutdown(), new Promise((r) => (grace = setTimeout(r, 5000)))]);
 		} catch {
 			// Already gone or failing: kill below.
+		} finally {
+			clearTimeout(grace);
 		}
 		this.child.disconnect?.();
 		const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);

@@ -15,6 +15,8 @@ export interface RestRequest {
 	rawBody: Buffer;
 	params: Record<string, string>;
 	user?: WUser;
+	/** The caller's address (Rocket.Chat's rate limiter counts calls per address and endpoint). */
+	ip?: string;
 }
 
 export interface RestResponse {
@@ -35,15 +37,25 @@ export class RestError extends Error {
 	}
 }
 
-export const unauthorized = (): RestError => new RestError(401, { status: 'error', message: 'You must be logged in to do this.' });
+/**
+ * A call without valid credentials to an endpoint that needs them. Before Rocket.Chat 8.0 the body also
+ * carries `status` and `message` (8.0's `applyBreakingChanges` dropped them).
+ */
+export const unauthorized = (before8 = true): RestError => {
+	const message = 'You must be logged in to do this.';
+	return new RestError(401, { success: false, error: message, ...(before8 ? { status: 'error', message } : {}) });
+};
+/** An endpoint's `permissionsRequired` not met (Rocket.Chat checks them before running the endpoint). */
 export const forbidden = (): RestError =>
-	new RestError(403, {
-		success: false,
-		error: 'User does not have the permissions required for this action [error-unauthorized]',
-		errorType: 'error-unauthorized',
-	});
+	new RestError(403, { success: false, error: 'User does not have the permissions required for this action [error-unauthorized]' });
+/** `API.v1.forbidden()`: what an endpoint answers itself when the caller may not do this. */
+export const forbiddenUnauthorized = (): RestError => new RestError(403, { success: false, error: 'unauthorized' });
+/** A `Meteor.Error` (`reason [type]` plus `errorType`), or `API.v1.failure(text)` when no type is given. */
 export const badRequest = (error: string, errorType?: string): RestError =>
 	new RestError(400, errorType ? { success: false, error: `${error} [${errorType}]`, errorType } : { success: false, error });
+/** `API.v1.failure(text, type)`: the text as is, with the type beside it. */
+export const failure = (error: string, errorType?: string): RestError =>
+	new RestError(400, errorType ? { success: false, error, errorType } : { success: false, error });
 
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
 	return new Promise((resolve, reject) => {

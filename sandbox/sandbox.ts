@@ -6,12 +6,12 @@ import { resolve } from 'node:path';
 
 import { Adversary, AdversaryOptions, seedFromEnv } from './adversary';
 import { EngineInstance, startInstance } from './cluster';
-import { lowerHeaders, matchPath, parseBody, readBody, RestError, RestRequest, RestResponse, send } from './http';
+import { forbidden, lowerHeaders, matchPath, parseBody, readBody, RestError, RestRequest, RestResponse, send, unauthorized } from './http';
+import { invalidParams, type Validator } from './rest/common';
 import { appsRoutes } from './rest/apps';
 import { v1Routes } from './rest/v1';
 import { WorldService } from './world/service';
 import { World, WorldError } from './world/world';
-import type { WUser } from './world/types';
 
 export const ROOT = resolve(__dirname, '..');
 
@@ -22,6 +22,8 @@ export interface SandboxOptions {
 	instances?: number;
 	adminUsername?: string;
 	adminPassword?: string;
+	/** The admin's e-mail address (Rocket.Chat's ADMIN_EMAIL). */
+	adminEmail?: string;
 	/** API key given to the app's external API settings. */
 	apiKey?: string;
 	/** Packaged app to install; none when omitted and `install` is false. */
@@ -29,6 +31,24 @@ export interface SandboxOptions {
 	install?: boolean;
 	/** Extra app settings applied after install. */
 	settings?: Record<string, unknown>;
+	/**
+	 * The REST rate limiter: `stock` is a fresh server's (10 calls per endpoint per minute and
+	 * caller address, api-bypass-rate-limit exempt); `off` is a server in TEST_MODE, as Rocket.Chat's
+	 * own API tests run. Default: off.
+	 */
+	rateLimiter?: 'stock' | 'off';
+	/** ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS: honour `query` and `fields` (ignored on a stock 7.x server). */
+	allowUnsafeQueryAndFields?: boolean;
+	/** CREATE_TOKENS_FOR_USERS (before 8.0): users.createToken for holders of user-generate-access-token. */
+	createTokensForUsers?: boolean;
+	/** CREATE_TOKENS_FOR_USERS_SECRET (8.0 and later): users.createToken for callers that send this secret. */
+	createTokensForUsersSecret?: string;
+	/**
+	 * Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In: new accounts get e-mail two-factor
+	 * authentication, so a password login of one with a verified address answers `totp-required`.
+	 * On by default in Rocket.Chat; off by default here (docs/sandbox.md, differences).
+	 */
+	emailTwoFactorAutoOptIn?: boolean;
 	/** The Rocket.Chat version the server reports (`/api/info`); some answers differ from 8.0 on. */
 	serverVersion?: string;
 	/** A Community workspace (no license): Rocket.Chat refuses to update private apps uploaded there. */
@@ -39,6 +59,9 @@ export interface SandboxOptions {
 	 */
 	adversarial?: boolean | number | AdversaryOptions;
 }
+
+/** A fresh server's REST rate limiter (API_Enable_Rate_Limiter_Limit_Calls_Default / _Time_Default). */
+export const STOCK_RATE_LIMIT = { enabled: true, calls: 10, windowMs: 60_000 } as const;
 
 /** The Rocket.Chat version the sandbox reports unless told otherwise. */
 export const DEFAULT_SERVER_VERSION = '7.10.0';
@@ -61,6 +84,11 @@ export type Route = {
 	method: string;
 	path: string;
 	auth: boolean;
+	/** Rocket.Chat's `validateParams`: checks the query (GET) or body before the endpoint runs. */
+	validate?: Validator;
+	/** Rocket.Chat's `permissionsRequired`: all of them, or any one with `anyPermission`. */
+	permissions?: string[];
+	anyPermission?: boolean;
 	handler: (ctx: RouteContext) => Promise<RestResponse | Record<string, unknown>> | RestResponse | Record<string, unknown>;
 };
 
@@ -114,13 +142,19 @@ export class Sandbox {
 		const admin = this.world.createUser({
 			username,
 			name: 'Administrator',
-			email: `${username}@sandbox.local`,
+			email: o.adminEmail ?? `${username}@sandbox.local`,
 			password,
 			roles: ['admin', 'user'],
 			verified: true,
 		});
+		// The first admin joins the default channels, as Rocket.Chat's initial setup does.
+		for (const room of this.world.rooms.values()) if (room.default) this.world.addMember(room._id, admin._id, { silent: true });
 		const authToken = this.world.createPersonalAccessToken(admin._id, 'rocket-integration');
-		this.world.env.set('CREATE_TOKENS_FOR_USERS_SECRET', 'sandbox-create-tokens-secret');
+		if (o.rateLimiter === 'stock') this.world.rateLimit = { ...STOCK_RATE_LIMIT };
+		if (o.allowUnsafeQueryAndFields) this.world.env.set('ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS', 'true');
+		if (o.createTokensForUsers) this.world.env.set('CREATE_TOKENS_FOR_USERS', 'true');
+		if (o.createTokensForUsersSecret) this.world.env.set('CREATE_TOKENS_FOR_USERS_SECRET', o.createTokensForUsersSecret);
+		this.world.serverSettings.set('Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In', o.emailTwoFactorAutoOptIn === true);
 
 		await this.listen(o.port ?? 3000);
 		this.world.serverSettings.set('Site_Url', this.url);
@@ -142,7 +176,7 @@ export class Sandbox {
 				rc_admin_token: authToken,
 				api_keys: apiKey,
 				api_credential_secret: 'sandbox-credential-secret-0123456789',
-				rc_create_tokens_secret: this.world.env.get('CREATE_TOKENS_FOR_USERS_SECRET'),
+				...(o.createTokensForUsersSecret ? { rc_create_tokens_secret: o.createTokensForUsersSecret } : {}),
 				...(o.settings ?? {}),
 			});
 		}
@@ -237,7 +271,13 @@ export class Sandbox {
 	): void {
 		if (!this.appId) return;
 		const inst = instance ?? this.pick();
-		this.track(inst.engine.messageEvent(kind, messageId, snapshot, actorId).catch(() => undefined));
+		this.track(
+			inst.engine
+				.messageEvent(kind, messageId, snapshot, actorId)
+				.catch((err: unknown) =>
+					this.service.recordServerError(`message-${kind}`, err instanceof Error ? err.message : String(err)),
+				),
+		);
 	}
 
 	/** Runs every job due now (or at `now`) once, each on one instance; returns how many ran. */
@@ -250,6 +290,7 @@ export class Sandbox {
 				await inst.engine.runJob(job.appId, job.processorId, job.id, job.data);
 			} catch (err) {
 				error = err instanceof Error ? err.message : String(err);
+				this.service.recordServerError(`job ${job.processorId}`, error);
 			}
 			this.world.completeJob(job.id, error, now);
 		}
@@ -296,11 +337,12 @@ export class Sandbox {
 			const request: RestRequest = {
 				method,
 				path: url.pathname,
-				query: Object.fromEntries(url.searchParams),
+				query: parseQuery(url.searchParams),
 				headers,
 				body: parseBody(raw, headers['content-type']),
 				rawBody: raw,
 				params: {},
+				ip: req.socket.remoteAddress ?? '',
 			};
 			send(res, await this.route(request));
 		} catch (err) {
@@ -316,41 +358,51 @@ export class Sandbox {
 			pathMatched = true;
 			if (route.method !== '*' && route.method !== req.method) continue;
 			req.params = params;
-			if (route.path.startsWith('/api/v1/')) {
+			const v1 = route.path.startsWith('/api/v1/');
+			if (v1) {
 				this.world.countRestCall(route.path);
-				if (this.adversary) return this.adversary.around(() => this.answer(route, req));
+				if (this.adversary) return this.adversary.around(() => this.answer(route, req, v1));
 			}
-			return this.answer(route, req);
+			return this.answer(route, req, v1);
 		}
 		if (pathMatched) return { status: 405, body: { success: false, error: 'Method not allowed' } };
 		return { status: 404, body: { status: 'error', message: 'API endpoint not found' } };
 	}
 
-	private async answer(route: Route, req: RestRequest): Promise<RestResponse> {
-		if (route.auth) {
-			const user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
-			if (!user) {
-				const message = 'You must be logged in to do this.';
-				throw new RestError(401, {
-					success: false,
-					error: message,
-					...(this.answersAsBefore8 ? { status: 'error', message } : {}),
-				});
-			}
-			req.user = user;
-			this.applyRateLimit(route, user);
-		}
+	/** Answers a matched route: Rocket.Chat's order is authentication, the rate limiter, parameter validation, required permissions. */
+	private async answer(route: Route, req: RestRequest, v1: boolean): Promise<RestResponse> {
+		req.user = this.world.authenticate(req.headers['x-user-id'], req.headers['x-auth-token']);
+		if (route.auth && !req.user) throw unauthorized(this.answersAsBefore8);
+		const headers = v1 ? this.applyRateLimit(route, req) : {};
 		const fault = this.world.takeFault(route.path);
 		if (fault !== undefined) return { status: fault, body: { success: false, error: `Injected failure (HTTP ${fault})` } };
+		if (route.validate) {
+			const input = req.method === 'GET' ? req.query : req.body && typeof req.body === 'object' ? req.body : {};
+			if (!route.validate(input)) throw invalidParams(route.validate);
+		}
+		if (route.permissions && req.user) {
+			const uid = req.user._id;
+			const has = (p: string) => this.world.hasPermission(uid, p);
+			if (!(route.anyPermission ? route.permissions.some(has) : route.permissions.every(has))) throw forbidden();
+		}
 		const result = await route.handler({ sandbox: this, world: this.world, service: this.service, req });
-		if (isRestResponse(result)) return result;
-		return { status: 200, body: { ...result, success: true } };
+		if (isRestResponse(result)) return { ...result, headers: { ...headers, ...(result.headers ?? {}) } };
+		return { status: 200, headers, body: { ...result, success: true } };
 	}
 
-	private applyRateLimit(route: Route, user: WUser): void {
-		if (!route.path.startsWith('/api/v1/')) return;
-		const bypass = this.world.hasPermission(user._id, 'api-bypass-rate-limit');
-		const hit = this.world.rateLimitHit(route.path, user._id, bypass, false);
+	/**
+	 * Rocket.Chat's REST rate limiter: calls per endpoint and method from one address in a window,
+	 * unless the caller holds api-bypass-rate-limit. Returns the X-RateLimit headers of the call.
+	 */
+	private applyRateLimit(route: Route, req: RestRequest): Record<string, string> {
+		const bypass = !!req.user && this.world.hasPermission(req.user._id, 'api-bypass-rate-limit');
+		const hit = this.world.rateLimitHit(`${route.path}|${req.method}`, req.ip ?? '', bypass, false);
+		if (!hit.counted) return {};
+		const headers = {
+			'X-RateLimit-Limit': String(hit.limit),
+			'X-RateLimit-Remaining': String(hit.remaining),
+			'X-RateLimit-Reset': String(hit.resetAt),
+		};
 		if (hit.limited) {
 			const waitS = Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000));
 			throw new RestError(
@@ -359,9 +411,10 @@ export class Sandbox {
 					success: false,
 					error: `Error, too many requests. Please slow down. You must wait ${waitS} seconds before trying this endpoint again. [error-too-many-requests]`,
 				},
-				{ 'X-RateLimit-Limit': String(hit.limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(hit.resetAt) },
+				headers,
 			);
 		}
+		return headers;
 	}
 }
 
@@ -372,6 +425,17 @@ function matchRoute(pattern: string, path: string): Record<string, string> | und
 		return undefined;
 	}
 	return matchPath(pattern, path);
+}
+
+/** Query parameters, with `key[]=a&key[]=b` or a repeated key as an array (as Rocket.Chat's query parser). */
+function parseQuery(params: URLSearchParams): Record<string, string> {
+	const out: Record<string, string | string[]> = {};
+	for (const key of new Set(params.keys())) {
+		const values = params.getAll(key);
+		if (key.endsWith('[]')) out[key.slice(0, -2)] = values;
+		else out[key] = values.length > 1 ? values : values[0];
+	}
+	return out as Record<string, string>;
 }
 
 function isRestResponse(v: unknown): v is RestResponse {

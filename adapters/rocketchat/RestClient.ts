@@ -116,6 +116,11 @@ export class RocketChatClient {
 		this.deadline = this.now() + (options.budgetMs ?? 20_000);
 	}
 
+	/** The account the client calls as (the integration account). */
+	get callerId(): string {
+		return this.options.credentials.userId;
+	}
+
 	get totalCalls(): number {
 		let n = 0;
 		for (const v of this.calls.values()) n += v;
@@ -257,8 +262,22 @@ export class RocketChatClient {
 		return r.count;
 	}
 
-	async usersList(offset: number, count: number, query?: Record<string, unknown>): Promise<{ users: UserResult[]; total: number }> {
-		return this.call('GET', 'users.list', { query: { offset, count, query: query ? JSON.stringify(query) : undefined } });
+	/**
+	 * The account holding an e-mail address (compared exactly, ignoring case), if any. A stock
+	 * Rocket.Chat 7 ignores `users.list`'s `query` (unless ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS is
+	 * set), so this searches with `users.listByStatus` and keeps only an exact match.
+	 */
+	async userByEmail(email: string): Promise<UserResult | undefined> {
+		const want = email.trim().toLowerCase();
+		const r = await this.call<{ users: UserResult[] }>('GET', 'users.listByStatus', {
+			query: { searchTerm: email.trim(), count: 100 },
+		});
+		return r.users.find((u) => (u.emails ?? []).some((e) => e.address.toLowerCase() === want));
+	}
+
+	/** A page of the active accounts holding `role` (`users.listByStatus`). */
+	async activeUsersInRole(role: string, offset: number, count: number): Promise<{ users: UserResult[]; total: number }> {
+		return this.call('GET', 'users.listByStatus', { query: { status: 'active', 'roles[]': role, offset, count } });
 	}
 
 	async roles(): Promise<Array<{ _id: string; name: string; scope: string }>> {

@@ -1,3 +1,5 @@
+import { Setting } from '../../core/settingIds';
+import { tokenStrategy } from '../../features/accounts/AccountService';
 import { latestLogEntries } from '../../features/admin/log';
 import { PeopleLookup, PersonRecord } from '../../features/accounts/people';
 import { restClientFor } from '../../adapters/rocketchat/clientFor';
@@ -85,6 +87,8 @@ export const accountsSection: StatusSection = async (ctx: CommandContext) => {
 		const kind = err instanceof RestError ? err.kind : 'network';
 		lines.push(`- ${ctx.t('status_rest_failed', { reason: ctx.t(`rest_error_${kind}`) })}`);
 	}
+	const strategy = await tokenStrategy(ctx.read);
+	lines.push(`- ${ctx.t(`status_tokens_${strategy.replace('-', '_')}`, { setting: ctx.t(Setting.CreateTokensSecret) })}`);
 	const people = await new PeopleLookup(ctx.read.getPersistenceReader()).all();
 	const inactive = people.filter((p) => !p.active).length;
 	lines.push(`- ${ctx.t('status_people', { count: people.length, inactive })}`);

@@ -43,6 +43,21 @@ export type TokenResult =
 interface TokenStrategyState {
 	/** Until when `users.createToken` is known to be refused by this server (ms epoch). */
 	createTokenUnavailableUntil?: number;
+	/** When `users.createToken` last succeeded after being unknown or refused (ms epoch). */
+	createTokenWorkedAt?: number;
+}
+
+const STRATEGY_STORE = new RecordStore<TokenStrategyState>('accounts-state');
+
+/**
+ * How this server hands out login tokens, as the app last found out: `create-token` (the server allows
+ * users.createToken), `login` (it refused it: the stored credential is used), or `untried`.
+ */
+export async function tokenStrategy(read: IRead, now = Date.now()): Promise<'create-token' | 'login' | 'untried'> {
+	const state = (await STRATEGY_STORE.get(read.getPersistenceReader(), 'token-strategy')) ?? {};
+	if (state.createTokenUnavailableUntil && state.createTokenUnavailableUntil > now) return 'login';
+	if (state.createTokenWorkedAt) return 'create-token';
+	return state.createTokenUnavailableUntil ? 'login' : 'untried';
 }
 
 /** This runtime's knowledge of the token strategy (shared with other instances through persistence). */
@@ -60,7 +75,7 @@ export class AccountService {
 	private readonly people = new PeopleRepository();
 	private readonly intents = new AccountIntentRepository();
 	private readonly log = new LogRepository();
-	private readonly state = new RecordStore<TokenStrategyState>('accounts-state');
+	private readonly state = STRATEGY_STORE;
 
 	constructor(
 		private readonly deps: {
@@ -213,7 +228,14 @@ export class AccountService {
 		let lastError: RestError | Error | undefined;
 		if (!state.createTokenUnavailableUntil || state.createTokenUnavailableUntil <= now) {
 			try {
-				return { ok: true, credentials: await rest.createToken(record.userId, config.rocketChat.createTokensSecret ?? undefined) };
+				const credentials = await rest.createToken(record.userId, config.rocketChat.createTokensSecret ?? undefined);
+				if (!state.createTokenWorkedAt) {
+					// Recorded once, so /integration status can tell which strategy this server allows.
+					const next = { createTokenWorkedAt: now };
+					knownStrategy = { state: next, readAt: now };
+					await this.state.put(this.deps.persis, 'token-strategy', next);
+				}
+				return { ok: true, credentials };
 			} catch (err) {
 				lastError = err instanceof Error ? err : new Error(String(err));
 				if (
@@ -361,8 +383,7 @@ export class AccountService {
 
 	private async findByEmail(email: string): Promise<RcUser | undefined> {
 		try {
-			const r = await this.deps.rest.usersList(0, 1, { 'emails.address': email });
-			return r.users[0];
+			return await this.deps.rest.userByEmail(email);
 		} catch {
 			return undefined;
 		}

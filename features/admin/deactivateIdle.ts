@@ -65,20 +65,22 @@ export function idleFailure(t: Translate, err: unknown): string {
 	return t('deactivate_idle_failed', { reason: err instanceof RestError ? t(`rest_error_${err.kind}`) : String(err) });
 }
 
-/** How many accounts `users.deactivateIdle` would deactivate: active people who have not logged in for `days` (never: since creation). */
+/**
+ * How many accounts `users.deactivateIdle` would deactivate, counted as Rocket.Chat selects them: the
+ * active holders of `role` (`user` when none is given) whose last login is `days` days old or more, or
+ * who never logged in and were created that long ago.
+ */
 export async function countIdle(rest: RocketChatClient, days: number, role: string | undefined, now = Date.now()): Promise<IdleCount> {
 	const cutoff = now - days * 86_400_000;
 	const deadline = now + COUNT_BUDGET_MS;
-	const query: Record<string, unknown> = { active: true };
-	if (role) query.roles = role;
 	let count = 0;
 	for (let offset = 0; ; offset += USERS_PAGE) {
 		if (Date.now() > deadline) return { count, partial: true };
-		const page = await rest.usersList(offset, USERS_PAGE, query);
+		const page = await rest.activeUsersInRole(role ?? 'user', offset, USERS_PAGE);
 		for (const u of page.users) {
-			if (u.active === false || u.type === 'app' || u.type === 'bot') continue;
+			if (u.active === false) continue;
 			const last = Date.parse(u.lastLogin ?? u.createdAt ?? '');
-			if (Number.isFinite(last) && last < cutoff) count++;
+			if (Number.isFinite(last) && last <= cutoff) count++;
 		}
 		if (page.users.length < USERS_PAGE || offset + USERS_PAGE >= page.total) return { count, partial: false };
 	}

@@ -15,7 +15,7 @@ import { mapLimit } from './util';
 const ROOM_READS_IN_FLIGHT = 8;
 /** Page size of `roles.getUsersInRole` (Rocket.Chat's default upper count limit). */
 const ROLE_PAGE = 100;
-/** E-mail owner look-ups per run (one `users.list` call each); the rest wait for the next run. */
+/** E-mail owner look-ups per run (one `users.listByStatus` call each); the rest wait for the next run. */
 const MAX_EMAIL_LOOKUPS = 200;
 
 export interface ReadOptions {
@@ -209,8 +209,7 @@ export async function readActual(
 		const lookups = [...new Set(wanted)].slice(0, MAX_EMAIL_LOOKUPS);
 		await mapLimit(lookups, 4, async (email) => {
 			emailLookups++;
-			const found = await rest.usersList(0, 1, { 'emails.address': email });
-			const owner = found.users[0];
+			const owner = await rest.userByEmail(email);
 			if (owner) emailOwners.set(email, owner._id);
 		});
 	}

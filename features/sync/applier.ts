@@ -116,6 +116,7 @@ export class Applier {
 	/** Operations already done by an earlier step of this run (members added when their room was created). */
 	private readonly doneEarly = new Set<number>();
 	private bot: IUser | undefined;
+	private caller: { id: string; username: string } | undefined;
 	private loggedFailures = 0;
 	private unloggedFailures = 0;
 
@@ -304,7 +305,7 @@ export class Applier {
 			case 'setTopic': {
 				const room = this.room(op.groupKey);
 				if (!room) return SKIP;
-				await rest.setTopic(room.roomId, op.topic);
+				await this.asMember(room.roomId, () => rest.setTopic(room.roomId, op.topic));
 				room.topic = op.topic;
 				this.dirtyRooms.add(op.groupKey);
 				return DONE;
@@ -319,7 +320,7 @@ export class Applier {
 				const role = op.kind === 'setLeader' || op.kind === 'unsetLeader' ? 'leader' : 'moderator';
 				const on = op.kind === 'setLeader' || op.kind === 'setModerator';
 				try {
-					await rest.setRoomRole(room.roomId, rec.userId, role, on);
+					await this.asMember(room.roomId, () => rest.setRoomRole(room.roomId, rec.userId, role, on));
 				} catch (err) {
 					if (!(err instanceof RestError && err.errorType && ALREADY_DONE.has(err.errorType))) throw err;
 				}
@@ -382,7 +383,10 @@ export class Applier {
 				included.push(k);
 			}
 		}
-		const usernames = members.map((m) => m.username);
+		// The integration account joins too: Rocket.Chat's REST API shows a private room only to its
+		// members, and the room's topic and roles are set through it.
+		const caller = await this.integrationAccount();
+		const usernames = [...new Set([...members.map((m) => m.username), caller.username])];
 		const rooms = this.deps.read.getRoomReader();
 		let name = op.name;
 		let roomId: string | undefined;
@@ -416,7 +420,7 @@ export class Applier {
 			groupKey: op.groupKey,
 			roomId,
 			name,
-			members: adopted ? [] : [bot.id, ...members.map((m) => m.userId)],
+			members: adopted ? [] : [...new Set([bot.id, caller.id, ...members.map((m) => m.userId)])],
 			leaders: [],
 			moderators: [],
 			readAt: 0,
@@ -427,7 +431,8 @@ export class Applier {
 		if (!adopted) for (const k of included) this.doneEarly.add(k);
 		if (op.topic) {
 			try {
-				await this.deps.rest.setTopic(roomId, op.topic);
+				const id = roomId;
+				await this.asMember(id, () => this.deps.rest.setTopic(id, op.topic as string));
 				state.topic = op.topic;
 			} catch (err) {
 				const o = this.classify(err, false);
@@ -509,6 +514,32 @@ export class Applier {
 	private async savePerson(next: PersonRecord, previous: PersonRecord): Promise<void> {
 		await this.people.save(this.deps.persis, this.deps.read.getPersistenceReader(), next, previous);
 		this.deps.snapshot.people.set(next.externalId, next);
+	}
+
+	/**
+	 * Runs a REST call on a managed room, first making the integration account a member again if
+	 * Rocket.Chat answers that the room does not exist while it does (someone removed the account, or
+	 * the room was created before it joined the rooms it manages).
+	 */
+	private async asMember<T>(roomId: string, call: () => Promise<T>): Promise<T> {
+		try {
+			return await call();
+		} catch (err) {
+			if (!(err instanceof RestError && err.errorType === 'error-room-not-found')) throw err;
+			if (!(await this.deps.read.getRoomReader().getById(roomId))) throw err;
+			await this.addToRoom(roomId, [(await this.integrationAccount()).username]);
+			return call();
+		}
+	}
+
+	/** The account the REST client acts as (the integration account of the app's settings). */
+	private async integrationAccount(): Promise<{ id: string; username: string }> {
+		if (!this.caller) {
+			const user = await this.deps.read.getUserReader().getById(this.deps.rest.callerId);
+			if (!user) throw new Error('the integration account (REST user id setting) does not exist');
+			this.caller = { id: user.id, username: user.username };
+		}
+		return this.caller;
 	}
 
 	private async appUser(): Promise<IUser> {

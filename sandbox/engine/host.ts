@@ -27,10 +27,13 @@ const { SlashCommandContext } = engineRequire<typeof SlashModule>('definition/sl
 if (!process.send) throw new Error('The engine host must run as a child process of the sandbox');
 
 /**
- * The engine reports a call an app lacks the permission for only on the console (and answers the
- * app with nothing): report it to the world too, so tests and the sandbox's user can see it.
+ * What the engine writes to the server's console about an app is all a Rocket.Chat administrator
+ * ever sees of some failures: a call the app lacks the permission for (the app just gets nothing),
+ * and a listener, command, endpoint or UI handler that threw (the engine swallows the error, as the
+ * server is not prepared to handle it). Both are reported to the world as well, so tests and the
+ * sandbox's user see them: `world.permissionErrors` and `world.serverErrors`.
  */
-function watchPermissionErrors(world: WorldClient): void {
+function watchEngineErrors(world: WorldClient): void {
 	const original = console.error.bind(console);
 	console.error = (...args: unknown[]) => {
 		const first = args[0];
@@ -39,9 +42,22 @@ function watchPermissionErrors(world: WorldClient): void {
 			const lines = text.split('\n');
 			const end = lines.findIndex((l) => l.startsWith('reason:') || l.trimStart().startsWith('at '));
 			void world.recordPermissionError(lines.slice(0, end < 0 ? lines.length : end).join(' ')).catch(() => undefined);
+		} else {
+			void world.recordServerError('engine', args.map(describe).join(' ')).catch(() => undefined);
 		}
 		original(...args);
 	};
+}
+
+/** One console argument as a line of text (an error's message, an object as JSON without the logs it carries). */
+function describe(value: unknown): string {
+	if (typeof value === 'string') return value;
+	if (value instanceof Error) return `${value.name}: ${value.message}`;
+	try {
+		return JSON.stringify(value, (key, v: unknown) => (key === 'logs' ? undefined : v));
+	} catch {
+		return String(value);
+	}
 }
 
 class SandboxMetadataStorage extends Storage.AppMetadataStorage {
@@ -179,7 +195,7 @@ export class EngineApi {
 	constructor(private readonly world: WorldClient) {}
 
 	async start(): Promise<void> {
-		watchPermissionErrors(this.world);
+		watchEngineErrors(this.world);
 		const bridges = createBridges(this.world, {
 			onAppMessageCreated: (id) => this.fireMessageEvent('sent', id),
 			onAppMessageUpdated: (id) => this.fireMessageEvent('updated', id),
@@ -312,7 +328,9 @@ export class EngineApi {
 
 	private fireMessageEvent(kind: MessageEvent, messageId: string): void {
 		setImmediate(() => {
-			this.messageEvent(kind, messageId).catch(() => undefined);
+			this.messageEvent(kind, messageId).catch((err: unknown) =>
+				this.world.recordServerError(`message-${kind}`, err instanceof Error ? err.message : String(err)).catch(() => undefined),
+			);
 		});
 	}
 

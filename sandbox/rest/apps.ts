@@ -5,6 +5,7 @@
  */
 import { badRequest, forbidden, matchPath, RestError, RestRequest } from '../http';
 import type { Route, RouteContext } from '../sandbox';
+import { serverInfo } from './misc';
 
 /** Parses a multipart/form-data body into its fields (the CLI uploads the zip this way). */
 export function parseMultipart(req: RestRequest): Map<string, { filename?: string; data: Buffer }> {
@@ -76,7 +77,7 @@ export function appsRoutes(): Route[] {
 				const expectsApp = ctx.sandbox.options.install !== false;
 				const ready = ctx.sandbox.instances.length > 0 && (!expectsApp || (await ctx.sandbox.appStatus()).includes('enabled'));
 				if (!ready) return { status: 503, body: { success: false, error: 'starting' } };
-				return { version: ctx.sandbox.serverVersion, info: { version: ctx.sandbox.serverVersion } };
+				return serverInfo(ctx);
 			},
 		},
 		{

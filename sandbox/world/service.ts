@@ -60,6 +60,8 @@ export interface AppMessage {
 	blocks?: unknown[];
 	customFields?: Record<string, unknown>;
 	groupable?: boolean;
+	/** A system message's type (Rocket.Chat's `t`). */
+	type?: string;
 }
 
 export interface RegisteredApi {
@@ -120,14 +122,14 @@ export class WorldService {
 	}
 
 	toAppRoom(r: WRoom): AppRoom {
-		const creator = this.world.findUserById(r.u._id);
+		const creator = r.u ? this.world.findUserById(r.u._id) : undefined;
 		const usernames = r.members.map((id) => this.world.findUserById(id)?.username).filter((n): n is string => !!n);
 		const out: AppRoom = {
 			id: r._id,
 			displayName: r.fname,
 			slugifiedName: r.name,
 			type: r.t,
-			creator: creator ? this.toAppUser(creator) : this.ghostUser(r.u._id, r.u.username),
+			creator: creator ? this.toAppUser(creator) : this.ghostUser(r.u?._id ?? '', r.u?.username ?? ''),
 			usernames,
 			userIds: [...r.members],
 			isDefault: r.default,
@@ -155,6 +157,7 @@ export class WorldService {
 			updatedAt: m._updatedAt,
 		};
 		if (m.tmid) out.threadId = m.tmid;
+		if (m.t) out.type = m.t;
 		if (m.editedAt) out.editedAt = m.editedAt;
 		if (m.editedBy) {
 			const editor = this.world.findUserById(m.editedBy._id);
@@ -268,7 +271,7 @@ export class WorldService {
 
 	roomCreator(idOrName: string, byName: boolean): AppUser | undefined {
 		const r = byName ? this.world.findRoomByName(idOrName) : this.world.findRoomById(idOrName);
-		return r ? this.userById(r.u._id) : undefined;
+		return r?.u ? this.userById(r.u._id) : undefined;
 	}
 
 	directRoom(usernames: string[]): AppRoom | undefined {
@@ -652,6 +655,10 @@ export class WorldService {
 		this.world.permissionErrors.push({ message, ts: new Date() });
 	}
 
+	recordServerError(source: string, message: string): void {
+		this.world.serverErrors.push({ source, message: message.slice(0, 2000), ts: new Date() });
+	}
+
 	recordOutbound(call: { appId: string; method: string; url: string; status: number }): void {
 		this.world.outboundCalls.push({ ...call, ts: new Date() });
 	}
@@ -729,7 +736,7 @@ export class WorldService {
 	}
 
 	logStore(entry: Record<string, unknown>): Record<string, unknown> {
-		const doc = { ...entry, _id: randomId() };
+		const doc = { ...entry, _id: randomId(), seq: ++this.world.appLogCount };
 		this.world.appLogs.push(doc);
 		if (this.world.appLogs.length > 5000) this.world.appLogs.splice(0, this.world.appLogs.length - 5000);
 		return doc;

@@ -75,6 +75,12 @@ interface EmailCode {
 }
 
 export class TwoFactor {
+	/**
+	 * @param hasVerifiedEmail whether a user has a verified e-mail address: codes by e-mail apply only then
+	 * (Rocket.Chat's EmailCheck.isEnabled); every user has one when not given.
+	 */
+	constructor(private readonly hasVerifiedEmail: (userId: string) => boolean = () => true) {}
+
 	private readonly totpSecrets = new Map<string, string>();
 	private readonly emailUsers = new Set<string>();
 	private readonly emailCodes = new Map<string, EmailCode>();
@@ -112,11 +118,14 @@ export class TwoFactor {
 	/**
 	 * Rocket.Chat's `checkCodeForUser` at login: nothing to check when the user has no second factor
 	 * (or `enabled` is false, the `Accounts_TwoFactorAuthentication_Enabled` setting); TOTP first,
-	 * then e-mail (the verified e-mail addresses are the sandbox users'). Throws TwoFactorError.
+	 * then e-mail (for a user with a verified address). Throws TwoFactorError.
 	 */
 	check(userId: string, code: string | undefined, enabled = true, now = Date.now()): void {
 		if (!enabled) return;
-		const available = [...(this.totpSecrets.has(userId) ? ['totp'] : []), ...(this.emailUsers.has(userId) ? ['email'] : [])];
+		const available = [
+			...(this.totpSecrets.has(userId) ? ['totp'] : []),
+			...(this.emailUsers.has(userId) && this.hasVerifiedEmail(userId) ? ['email'] : []),
+		];
 		const method = available[0];
 		if (!method) return;
 		if (method === 'totp') {

@@ -29,12 +29,16 @@ export interface WUser {
 	/** scrypt of the password, hex, with its salt. */
 	password?: { salt: string; hash: string };
 	avatarUrl?: string;
+	/** Where the current avatar came from: a URL, or an uploaded image; none for the default one. */
+	avatarOrigin?: 'url' | 'upload';
 	avatarETag?: string;
 	nickname?: string;
 	bio?: string;
 	customFields?: Record<string, unknown>;
 	requirePasswordChange?: boolean;
 	loginTokens: LoginToken[];
+	/** Online status as Rocket.Chat reports it (`online` for the built-in bot, `offline` otherwise). */
+	status?: 'online' | 'offline' | 'away' | 'busy';
 }
 
 export type RoomType = 'c' | 'p' | 'd';
@@ -44,7 +48,8 @@ export interface WRoom {
 	name: string;
 	fname: string;
 	t: RoomType;
-	u: { _id: string; username: string };
+	/** The creator; Rocket.Chat's seeded #general has none. */
+	u?: { _id: string; username: string };
 	ts: Date;
 	_updatedAt: Date;
 	topic?: string;
@@ -57,7 +62,10 @@ export interface WRoom {
 	members: string[];
 	/** Room-scoped roles per member: owner, moderator, leader. */
 	roomRoles: Record<string, string[]>;
+	/** Unread message count of each member's subscription. */
+	unread: Record<string, number>;
 	lastMessageAt?: Date;
+	archived?: boolean;
 }
 
 export interface WMessage {
@@ -80,6 +88,8 @@ export interface WMessage {
 	editedBy?: { _id: string; username: string };
 	/** Set when the app created the message (the app's id). */
 	appId?: string;
+	/** System message data: the role of `subscription-role-added` / `-removed`. */
+	role?: string;
 }
 
 export interface WRole {

@@ -130,8 +130,10 @@ for (const instances of [2, 3]) {
 			const bot = [...h.world.users.values()].find((u) => u.type === 'app')?.username as string;
 			const username = (p: OrgPerson) => accountsOf(h, p)[0].username;
 			const rooms = picture(h).rooms as Record<string, { members: string[]; leaders: string[] }>;
-			expect(rooms.north.members).to.deep.equal([bot, ...people.slice(0, 5).map(username)].sort());
-			expect(rooms.south.members).to.deep.equal([bot, ...people.slice(3).map(username)].sort());
+			// Each room's people, the app's bot and the integration account (a member of every room the sync manages).
+			const integration = h.info.admin.username;
+			expect(rooms.north.members).to.deep.equal([integration, bot, ...people.slice(0, 5).map(username)].sort());
+			expect(rooms.south.members).to.deep.equal([integration, bot, ...people.slice(3).map(username)].sort());
 			expect(rooms.north.leaders).to.deep.equal([username(people[0])]);
 			const s = await status(h);
 			expect(s.sync.lastPass?.failed, 'no operation failed').to.deep.equal({});

@@ -19,12 +19,15 @@ describe('app shell: admin command, OpenAPI, front door', function () {
 
 	it('answers /integration status privately with what the settings lack', async () => {
 		await h.sandbox.configureApp({ api_outbound_key: '', history_enabled: true });
-		const res = await h.command(roomId, 'integration', 'status');
-		expect(res.status, JSON.stringify(res.body)).to.equal(200);
-		const text = await h.waitFor(() => noticesFor(h.admin.userId).find((t) => t.includes('Configuration')), 'the status reply');
-		expect(text).to.include('Chat history URL');
-		expect(h.messages(roomId)).to.have.length(0);
-		await h.sandbox.configureApp({ history_enabled: false });
+		try {
+			const res = await h.command(roomId, 'integration', 'status');
+			expect(res.status, JSON.stringify(res.body)).to.equal(200);
+			const text = await h.waitFor(() => noticesFor(h.admin.userId).find((t) => t.includes('Configuration')), 'the status reply');
+			expect(text).to.include('Chat history URL');
+			expect(h.messages(roomId)).to.have.length(0);
+		} finally {
+			await h.sandbox.configureApp({ history_enabled: false });
+		}
 	});
 
 	it('lists the sub-commands for help and for an unknown sub-command', async () => {

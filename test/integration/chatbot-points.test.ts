@@ -9,6 +9,10 @@ interface Board {
 	total: number;
 }
 
+/**
+ * One story, in order: the totals, ranks and leaderboard of the later tests are the awards given by the
+ * earlier ones (rebuilding that history in each test would only repeat them).
+ */
 describe('chatbot: chat points in the sandbox', function () {
 	this.timeout(60_000);
 	let h: Harness;
@@ -98,14 +102,17 @@ describe('chatbot: chat points in the sandbox', function () {
 		expect(botTexts().at(-1)).to.equal('jon now has 1 point.');
 
 		await h.sandbox.configureApp({ bot_points_max_per_message: 2 });
-		await postAndSettle('@kim++ @lea++ @max++ @kim--', ivy.creds);
-		expect(botTexts().at(-1)).to.equal('kim now has 1 point.\nlea now has 1 point.');
-		expect(notices(ivy.userId).at(-1)).to.equal(
-			'No points for @max: one message can change at most 2 points.\n@kim is mentioned more than once in your message; only the first mention counts.',
-		);
-		// Nobody else was told.
-		expect(h.world.ephemeral.filter((e) => e.userId !== ivy.userId && e.text.includes('points'))).to.deep.equal([]);
-		await h.sandbox.configureApp({ bot_points_max_per_message: 5 });
+		try {
+			await postAndSettle('@kim++ @lea++ @max++ @kim--', ivy.creds);
+			expect(botTexts().at(-1)).to.equal('kim now has 1 point.\nlea now has 1 point.');
+			expect(notices(ivy.userId).at(-1)).to.equal(
+				'No points for @max: one message can change at most 2 points.\n@kim is mentioned more than once in your message; only the first mention counts.',
+			);
+			// Nobody else was told.
+			expect(h.world.ephemeral.filter((e) => e.userId !== ivy.userId && e.text.includes('points'))).to.deep.equal([]);
+		} finally {
+			await h.sandbox.configureApp({ bot_points_max_per_message: 5 });
+		}
 	});
 
 	it('never counts an edited message twice, whatever the edit', async () => {
@@ -150,12 +157,15 @@ describe('chatbot: chat points in the sandbox', function () {
 		await h.command(roomId, 'points', 'top 3 extra', people.carl.creds);
 		await h.waitFor(() => notices(people.carl.userId).some((t) => t.startsWith('Usage: /points')), 'the usage');
 		await h.sandbox.configureApp({ bot_points_enabled: false });
-		await h.command(roomId, 'points', '', people.carl.creds);
-		await h.waitFor(() => notices(people.carl.userId).includes('Chat points are turned off on this server.'), 'points off');
-		const count = botTexts().length;
-		await postAndSettle('@dora ++ while points are off', people.jon.creds);
-		expect(botTexts()).to.have.length(count);
-		await h.sandbox.configureApp({ bot_points_enabled: true });
+		try {
+			await h.command(roomId, 'points', '', people.carl.creds);
+			await h.waitFor(() => notices(people.carl.userId).includes('Chat points are turned off on this server.'), 'points off');
+			const count = botTexts().length;
+			await postAndSettle('@dora ++ while points are off', people.jon.creds);
+			expect(botTexts()).to.have.length(count);
+		} finally {
+			await h.sandbox.configureApp({ bot_points_enabled: true });
+		}
 	});
 
 	it('serves the leaderboard and one person through the external API', async () => {

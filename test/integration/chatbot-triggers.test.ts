@@ -31,6 +31,10 @@ function triggerIds(view: View | undefined): string[] {
 	return ids;
 }
 
+/**
+ * One story, in order: the fresh install's trigger, then the sets saved by `PUT triggers` (their versions
+ * count up) that the modal tests manage afterwards.
+ */
 describe('chatbot: triggers in the sandbox (two server instances)', function () {
 	this.timeout(60_000);
 	let h: Harness;
@@ -112,8 +116,11 @@ describe('chatbot: triggers in the sandbox (two server instances)', function () 
 		h.world.addMember(roomId, robot._id);
 		await postOn(2, 'bot test', { userId: robot._id, authToken: h.world.createLoginToken(robot._id) });
 		await h.sandbox.configureApp({ bot_triggers_enabled: false });
-		await postOn(1, 'bot test');
-		await h.sandbox.configureApp({ bot_triggers_enabled: true });
+		try {
+			await postOn(1, 'bot test');
+		} finally {
+			await h.sandbox.configureApp({ bot_triggers_enabled: true });
+		}
 		expect(botTexts()).to.have.length(before);
 	});
 
@@ -173,30 +180,16 @@ describe('chatbot: triggers in the sandbox (two server instances)', function () 
 		expect(next.body).to.deep.equal({ count: 3, version: 3 });
 	});
 
-	it('keeps the hostile (a+)+$ harmless: no match on 30 a and a !, a match on a, and no slower than an ordinary message', async () => {
+	it('keeps the hostile (a+)+$ harmless: no answer to 30 a and a !, on either instance; an answer to a', async () => {
+		// The reactor's time on this message (under 1 ms; a backtracking engine would need minutes) is measured by
+		// bench/chatbot-shell.bench.ts. Here: every message went through the listener, and none was answered.
 		const before = botTexts().length;
-		const hostile = `${'a'.repeat(30)}!`;
-		const control = `${'b'.repeat(30)}!`;
-		const timeOf = async (text: string): Promise<number> => {
-			const n = h.world.appLogs.length;
-			await postOn(1, text);
-			const entry = h.world.appLogs.slice(n).find((e) => (e as { method?: string }).method === 'app:executePostMessageSent') as
-				{ totalTime: number } | undefined;
-			return entry?.totalTime ?? NaN;
-		};
-		const hostileTimes: number[] = [];
-		const controlTimes: number[] = [];
-		for (let i = 0; i < 15; i++) {
-			hostileTimes.push(await timeOf(hostile));
-			controlTimes.push(await timeOf(control));
-		}
+		const listenerRuns = () =>
+			(h.world.appLogs as Array<{ method?: string }>).filter((e) => e.method === 'app:executePostMessageSent').length;
+		const runs = listenerRuns();
+		for (let i = 0; i < 6; i++) await postOn((i % 2) + 1, `${'a'.repeat(30)}!`);
+		expect(listenerRuns() - runs, 'one listener run per message').to.equal(6);
 		expect(botTexts()).to.have.length(before);
-		const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-		// The listener's whole time (settings, reads, matching) as the engine logs it, in ms. A backtracking engine
-		// would need minutes for this message; RE2 matches it in microseconds, so both medians are the same RPC cost.
-		expect(median(hostileTimes), `hostile ${hostileTimes.join(' ')} vs control ${controlTimes.join(' ')}`).to.be.at.most(
-			median(controlTimes) + 3,
-		);
 		await postOn(2, 'aaaa');
 		expect(botTexts().at(-1)).to.equal('only a');
 	});

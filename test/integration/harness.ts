@@ -2,6 +2,13 @@
  * Test harness over the sandbox: start and stop it, act as a person or an admin through the REST
  * API, call the app's endpoints, run due jobs, and wait for effects with a deadline (listeners are
  * fire-and-forget in Rocket.Chat, so tests wait for what a listener does, never a fixed time).
+ *
+ * No silent crash: after every test, a root hook (root-hooks.ts) checks every running harness for
+ * errors reported since the previous check: an `error` line in the app's logs, an error the engine
+ * swallowed and the server logged (`world.serverErrors`: a listener, command, endpoint or job that
+ * threw), or a call refused for a missing permission (`world.permissionErrors`). Any such error fails
+ * the test, unless the test declared it with `h.expectErrors(/pattern/)`; a declared pattern that
+ * nothing matched fails it too.
  */
 import { adversarialFromEnv, seedFromEnv } from '../../sandbox/adversary';
 import { httpRequest } from '../../sandbox/http-client';
@@ -18,7 +25,18 @@ export interface HttpResult<T = Record<string, unknown>> {
 	body: T;
 }
 
+/** An error reported by the sandbox: see `Harness.newErrors`. */
+export interface ReportedError {
+	kind: 'app-log' | 'server' | 'permission';
+	text: string;
+}
+
 export class Harness {
+	/** Every started harness not yet stopped (the root hooks check them after each test). */
+	static readonly live = new Set<Harness>();
+	private expected: RegExp[] = [];
+	private checked = { appLog: 0, server: 0, permission: 0 };
+
 	private constructor(
 		readonly sandbox: Sandbox,
 		readonly info: SandboxInfo,
@@ -39,11 +57,67 @@ export class Harness {
 		}
 		try {
 			const info = await sandbox.start();
-			return new Harness(sandbox, info);
+			const h = new Harness(sandbox, info);
+			Harness.live.add(h);
+			return h;
 		} catch (err) {
 			await sandbox.stop();
 			throw err;
 		}
+	}
+
+	/**
+	 * Declares the errors the current test causes on purpose (a refused REST call the app logs, a job
+	 * made to fail): each reported error must match one of the patterns, and each pattern at least one
+	 * error. Holds until the after-each check, for errors since the previous check (so errors of a
+	 * `before` hook count with the first test).
+	 */
+	expectErrors(...patterns: RegExp[]): void {
+		this.expected.push(...patterns);
+	}
+
+	/** Errors reported since the last check: app log lines of severity error, server errors, permission errors. */
+	newErrors(): ReportedError[] {
+		const w = this.world;
+		const out: ReportedError[] = [];
+		for (const entry of w.appLogs as Array<{
+			seq: number;
+			method?: string;
+			entries?: Array<{ severity?: string; args?: unknown[] }>;
+		}>) {
+			if (entry.seq <= this.checked.appLog) continue;
+			for (const line of entry.entries ?? []) {
+				if (line.severity !== 'error') continue;
+				const text = (line.args ?? []).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+				out.push({ kind: 'app-log', text: `${entry.method ?? '?'}: ${text}` });
+			}
+		}
+		for (const e of w.serverErrors.slice(this.checked.server)) out.push({ kind: 'server', text: `${e.source}: ${e.message}` });
+		for (const e of w.permissionErrors.slice(this.checked.permission)) out.push({ kind: 'permission', text: e.message });
+		return out;
+	}
+
+	/**
+	 * The after-each check: the errors since the last check must be exactly the expected ones. Resets
+	 * the expectations and moves the watermark, whatever the outcome.
+	 */
+	checkErrors(): void {
+		const errors = this.newErrors();
+		const expected = this.expected;
+		this.expected = [];
+		this.checked = {
+			appLog: this.world.appLogCount,
+			server: this.world.serverErrors.length,
+			permission: this.world.permissionErrors.length,
+		};
+		const unexpected = errors.filter((e) => !expected.some((p) => p.test(e.text)));
+		const unmet = expected.filter((p) => !errors.some((e) => p.test(e.text)));
+		if (unexpected.length === 0 && unmet.length === 0) return;
+		const lines = [
+			...unexpected.map((e) => `unexpected ${e.kind} error: ${e.text.slice(0, 500)}`),
+			...unmet.map((p) => `expected an error matching ${String(p)}, none was reported`),
+		];
+		throw new Error(`The sandbox reported errors the test did not declare (h.expectErrors):\n${lines.join('\n')}`);
 	}
 
 	get url(): string {
@@ -62,8 +136,19 @@ export class Harness {
 		return { userId: this.info.admin.userId, authToken: this.info.admin.authToken };
 	}
 
+	/** Stops the sandbox; errors reported after the last test's check (in `after` hooks) fail the stop. */
 	async stop(): Promise<void> {
+		let leftover: string | undefined;
+		if (Harness.live.delete(this)) {
+			await this.sandbox.quiesce();
+			try {
+				this.checkErrors();
+			} catch (err) {
+				leftover = err instanceof Error ? err.message : String(err);
+			}
+		}
 		await this.sandbox.stop();
+		if (leftover) throw new Error(leftover);
 	}
 
 	/** A raw HTTP call to the sandbox. */
@@ -153,10 +238,13 @@ export class Harness {
 		return this.rest('POST', 'commands.run', { command, params, roomId }, as);
 	}
 
-	/** Messages of a room in posting order. */
+	/** Chat messages of a room in posting order (system messages such as "joined" left out). */
 	messages(roomId: string): Array<{ id: string; text: string; username: string }> {
 		const { messages } = this.world.roomHistory(roomId, 0, Number.MAX_SAFE_INTEGER);
-		return messages.reverse().map((m) => ({ id: m._id, text: m.msg, username: m.u.username }));
+		return messages
+			.reverse()
+			.filter((m) => !m.t)
+			.map((m) => ({ id: m._id, text: m.msg, username: m.u.username }));
 	}
 
 	runDueJobs(now?: number): Promise<number> {

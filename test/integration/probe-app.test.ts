@@ -28,6 +28,7 @@ function rcApps(args: string[], cwd: string): Promise<{ status: number | null; o
 	});
 }
 
+/** In order: the first test deploys the probe app with the CLI; the others use it. */
 describe('sandbox: a probe app deployed with the official CLI', function () {
 	this.timeout(120_000);
 	let h: Harness;
@@ -117,6 +118,7 @@ describe('sandbox: a probe app deployed with the official CLI', function () {
 	});
 
 	it('enforces app.json permissions: a call the app did not declare is refused', async () => {
+		h.expectErrors(/lacks the following permissions: \["user\.read"\]/);
 		expect(h.world.findUserByUsername('admin')).to.not.equal(undefined);
 		const res = await h.app<{ user: string | null }>('GET', 'forbidden', undefined, { key: null });
 		// The engine answers the app with nothing and reports the missing permission.

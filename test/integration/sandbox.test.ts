@@ -92,8 +92,13 @@ describe('sandbox: Rocket.Chat stand-in with the packaged app', function () {
 			{ email: 'e@example.org', name: 'E', password: 'pw-123456789', username: 'eve' },
 			zoe,
 		);
-		expect(forbidden.status).to.equal(403);
-		expect(forbidden.body).to.include({ success: false });
+		// Rocket.Chat refuses it in saveUser, as a Meteor error (400), not as a missing permission of the route.
+		expect(forbidden.status).to.equal(400);
+		expect(forbidden.body).to.include({
+			success: false,
+			error: 'Adding user is not allowed [error-action-not-allowed]',
+			errorType: 'error-action-not-allowed',
+		});
 	});
 
 	it('manages private groups: members, moderators, leaders, roles', async () => {

@@ -7,7 +7,8 @@ describe('accounts: token strategies and the REST rate limiter', function () {
 	let h: Harness;
 
 	before(async () => {
-		h = await Harness.start();
+		// The server starts with users.createToken allowed (CREATE_TOKENS_FOR_USERS_SECRET); a test turns it off.
+		h = await Harness.start({ createTokensForUsersSecret: 'sso-resilience-token-secret-0123456789' });
 	});
 	after(async () => {
 		await h?.stop();
@@ -15,21 +16,24 @@ describe('accounts: token strategies and the REST rate limiter', function () {
 
 	const person = (n: number) => ({ externalId: `res-${n}`, firstName: 'Rate', lastName: `Person${n}`, email: `rate${n}@example.org` });
 
-	it('backs off on 429 honouring the server reset, and succeeds inside the time budget', async () => {
+	it('backs off on 429 honouring the server reset, and succeeds: one refusal per call at most, no retry storm', async () => {
 		// The admin loses api-bypass-rate-limit; the limiter allows 1 call per endpoint per 1.5 s.
 		h.world.setPermissionRoles('api-bypass-rate-limit', ['bot', 'app']);
 		h.world.rateLimit = { enabled: true, calls: 1, windowMs: 1500 };
 		h.world.resetRateLimits();
 		try {
-			const limitedBefore = h.world.rateLimitedCalls;
-			const t0 = Date.now();
+			const calls = () => [...h.world.restCalls.values()].reduce((a, b) => a + b, 0);
+			const [limitedBefore, callsBefore] = [h.world.rateLimitedCalls, calls()];
 			const results = [];
 			for (let i = 1; i <= 3; i++) results.push(await h.app<{ username: string }>('POST', 'sso/token', person(i)));
-			const elapsed = Date.now() - t0;
 			expect(results.map((r) => r.status)).to.deep.equal([200, 200, 200]);
-			expect(h.world.rateLimitedCalls - limitedBefore, 'some calls were refused with 429').to.be.greaterThan(0);
-			// Each request waited for the limiter instead of failing, and stayed far inside the 30 s call budget.
-			expect(elapsed).to.be.lessThan(20_000);
+			const refused = h.world.rateLimitedCalls - limitedBefore;
+			const answered = calls() - callsBefore - refused;
+			expect(refused, 'some calls were refused with 429').to.be.greaterThan(0);
+			// Waiting for the server's reset, each call is refused at most once before it goes through; a client
+			// retrying without waiting would be refused many times per call. (How long a sign-in then takes is a
+			// matter for the benchmarks.)
+			expect(refused, `${refused} refusals for ${answered} calls`).to.be.at.most(answered);
 		} finally {
 			h.world.rateLimit = { enabled: false, calls: 10, windowMs: 60_000 };
 			h.world.resetRateLimits();

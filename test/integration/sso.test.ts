@@ -52,6 +52,7 @@ describe('accounts: POST sso/token', function () {
 	});
 
 	it('gives the same person a token again without a second account, in one REST call', async () => {
+		expect((await h.app('POST', 'sso/token', person('p-1', 'Zoë', "O'Brien", 'zoe@example.org'))).status).to.equal(200);
 		const usersBefore = h.world.users.size;
 		const before = restCalls();
 		const res = await h.app<TokenReply>('POST', 'sso/token', person('p-1', 'Zoë', "O'Brien", 'zoe@example.org'));
@@ -92,6 +93,7 @@ describe('accounts: POST sso/token', function () {
 	});
 
 	it('refuses unknown people when self-registration is off, and creates nothing', async () => {
+		expect((await h.app('POST', 'sso/token', person('p-1', 'Zoë', "O'Brien", 'zoe@example.org'))).status).to.equal(200);
 		await h.sandbox.configureApp({ accounts_self_registration: false });
 		try {
 			const usersBefore = h.world.users.size;
@@ -120,7 +122,8 @@ describe('accounts: POST sso/token', function () {
 	});
 
 	it('logs a refused creation once, answers chat-server-error with its reference, and does not loop', async () => {
-		// Rocket.Chat refuses: the admin lost the permission to create users.
+		// Rocket.Chat refuses: the admin lost the permission to create users. The app logs it once.
+		h.expectErrors(/account-create-failed for p-6 \[log-[^\]]+\]: users\.create: forbidden/);
 		h.world.setPermissionRoles('create-user', []);
 		try {
 			const creates = () => h.world.restCalls.get('/api/v1/users.create') ?? 0;
@@ -141,7 +144,9 @@ describe('accounts: POST sso/token', function () {
 				.map((r) => r.data as Record<string, unknown>)
 				.filter((d) => d.reference === res.body.reference && d.event);
 			expect(entries).to.have.length(1);
-			expect(String(entries[0].message)).to.match(/users\.create: forbidden/);
+			expect(String(entries[0].message)).to.match(/users\.create: bad-request \(HTTP 400\)/);
+			// Once in the app's log too, not once per request.
+			expect(h.newErrors().filter((e) => e.text.includes('account-create-failed'))).to.have.length(1);
 		} finally {
 			h.world.setPermissionRoles('create-user', ['admin']);
 		}

