@@ -18,11 +18,15 @@ export function endpointSpecs(appId: string, version = ''): EndpointSpec[] {
 	const specs: EndpointSpec[] = [pingSpec(version), ssoTokenSpec()];
 	specs.push(...pointsSpecs(), triggersSpec());
 	specs.push(...syncSpecs(), statusSpec());
-	specs.push(reportSpec());
 	specs.push(openApiSpec(appId, () => specs));
 	return specs;
 }
 
+/**
+ * The endpoints the app serves: the external API, and the admins' report page (opened from a signed link in a
+ * browser; not part of the systems of record's contract, so not in its OpenAPI description).
+ */
 export function externalEndpoints(app: IApp): FrontDoorEndpoint[] {
-	return endpointSpecs(app.getID(), app.getVersion()).map((spec) => new FrontDoorEndpoint(app, spec));
+	const specs = [...endpointSpecs(app.getID(), app.getVersion()), reportSpec()];
+	return specs.map((spec) => new FrontDoorEndpoint(app, spec));
 }
