@@ -20,9 +20,11 @@ import {
 } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+import { UIActionButtonContext } from '@rocket.chat/apps-engine/definition/ui';
 import {
 	IUIKitInteractionHandler,
 	IUIKitResponse,
+	UIKitActionButtonInteractionContext,
 	UIKitBlockInteractionContext,
 	UIKitViewSubmitInteractionContext,
 } from '@rocket.chat/apps-engine/definition/uikit';
@@ -31,6 +33,7 @@ import { invalidateConfig } from './adapters/config';
 import { onEnableSync } from './features/sync/schedule';
 import { slashCommands } from './commands/registry';
 import { externalEndpoints } from './endpoints/registry';
+import { PANEL_OPEN_ACTION } from './features/admin/service';
 import { MessageEventHandler } from './handlers/MessageEventHandler';
 import { onSettingChanged } from './handlers/SettingChangeHandler';
 import { UiInteractionHandler } from './handlers/UiInteractionHandler';
@@ -81,14 +84,24 @@ export class RocketIntegrationApp
 		return new UiInteractionHandler(this, read, persis, modify, http).blockAction(context);
 	}
 
-	public async executeViewSubmitHandler(
-		context: UIKitViewSubmitInteractionContext,
+	public async executeActionButtonHandler(
+		context: UIKitActionButtonInteractionContext,
 		read: IRead,
-		_http: IHttp,
+		http: IHttp,
 		persis: IPersistence,
 		modify: IModify,
 	): Promise<IUIKitResponse> {
-		return new UiInteractionHandler(this, read, persis, modify).viewSubmit(context);
+		return new UiInteractionHandler(this, read, persis, modify, http).actionButton(context);
+	}
+
+	public async executeViewSubmitHandler(
+		context: UIKitViewSubmitInteractionContext,
+		read: IRead,
+		http: IHttp,
+		persis: IPersistence,
+		modify: IModify,
+	): Promise<IUIKitResponse> {
+		return new UiInteractionHandler(this, read, persis, modify, http).viewSubmit(context);
 	}
 
 	/** Schedules the recurring sync at the configured interval. */
@@ -116,6 +129,15 @@ export class RocketIntegrationApp
 			security: ApiSecurity.UNSECURE,
 			endpoints: externalEndpoints(this),
 		});
+		// The admin panel's button, for admins only (room header and message box).
+		for (const context of [UIActionButtonContext.ROOM_ACTION, UIActionButtonContext.MESSAGE_BOX_ACTION]) {
+			configuration.ui.registerButton({
+				actionId: PANEL_OPEN_ACTION,
+				labelI18n: 'panel_button',
+				context,
+				when: { hasOneRole: ['admin'] },
+			});
+		}
 		for (const command of slashCommands(this)) {
 			await configuration.slashCommands.provideSlashCommand(command);
 		}

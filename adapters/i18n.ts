@@ -41,3 +41,10 @@ export async function translatorFor(read: IRead, user?: IUser): Promise<Translat
 	const lang = pickLanguage(user?.settings?.preferences?.language, serverLanguage);
 	return (key, params) => translate(allDictionaries(), lang, key, params);
 }
+
+/** A translator for keys composed at run time from data (the admin views); the key is looked up as given. */
+export type LooseTranslate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
+
+export function loosely(t: Translate): LooseTranslate {
+	return (key, params) => t(key as I18nKey, params);
+}

@@ -6,6 +6,7 @@ import { loadConfig } from '../adapters/config';
 import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
 import { isAdmin } from '../core/security/accounts';
+import { openPanelCommand } from './integration/panel';
 import { helpCommand, subcommands } from './integration/subcommands';
 import { CommandContext } from './integration/types';
 
@@ -46,6 +47,7 @@ export class IntegrationCommand implements ISlashCommand {
 			reply,
 		};
 		if (name && sub === helpCommand && name.toLowerCase() !== 'help') await reply(t('integration_unknown_subcommand', { name }));
+		if (!name && (await openPanelCommand(ctx))) return;
 		await sub.run(ctx);
 	}
 }

@@ -5,6 +5,7 @@ import { EndpointSpec, FrontDoorEndpoint } from './frontDoor';
 import { openApiSpec } from './OpenApiEndpoint';
 import { pingSpec } from './PingEndpoint';
 import { pointsSpecs } from './PointsEndpoint';
+import { reportSpec } from './ReportEndpoint';
 import { scimEndpoints } from './scim/ScimEndpoint';
 import { ssoTokenSpec } from './SsoTokenEndpoint';
 import { statusSpec } from './StatusEndpoint';
@@ -23,8 +24,13 @@ export function endpointSpecs(appId: string, version = ''): EndpointSpec[] {
 	return specs;
 }
 
-/** The external API's endpoints, then the SCIM service provider's (its own tokens, its own error schema). */
+/**
+ * The endpoints the app serves: the external API, the admins' report page (opened from a signed link in a
+ * browser; not part of the systems of record's contract, so not in its OpenAPI description), then the SCIM
+ * service provider's (its own tokens, its own error schema).
+ */
 export function externalEndpoints(app: IApp): ApiEndpoint[] {
-	const front: ApiEndpoint[] = endpointSpecs(app.getID(), app.getVersion()).map((spec) => new FrontDoorEndpoint(app, spec));
+	const specs = [...endpointSpecs(app.getID(), app.getVersion()), reportSpec()];
+	const front: ApiEndpoint[] = specs.map((spec) => new FrontDoorEndpoint(app, spec));
 	return [...front, ...scimEndpoints(app)];
 }

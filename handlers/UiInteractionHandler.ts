@@ -1,8 +1,13 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { IUIKitResponse, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import {
+	IUIKitResponse,
+	UIKitActionButtonInteractionContext,
+	UIKitBlockInteractionContext,
+	UIKitViewSubmitInteractionContext,
+} from '@rocket.chat/apps-engine/definition/uikit';
 
-import { routeOfAction, routeOfView, UiEnv } from '../ui/routes';
+import { routeOfAction, routeOfButton, routeOfView, UiEnv } from '../ui/routes';
 import { describeError } from '../core/errors';
 
 /**
@@ -37,6 +42,19 @@ export class UiInteractionHandler {
 			if (answer) return answer;
 		} catch (err) {
 			this.fail('view submit', data.view?.id, err);
+			return context.getInteractionResponder().errorResponse();
+		}
+		return context.getInteractionResponder().successResponse();
+	}
+
+	/** An action button the app registered (the admin panel's, in the room header and message box). */
+	async actionButton(context: UIKitActionButtonInteractionContext): Promise<IUIKitResponse> {
+		const data = context.getInteractionData();
+		try {
+			const answer = await routeOfButton(data.actionId)?.actionButton?.(this.env(), context);
+			if (answer) return answer;
+		} catch (err) {
+			this.fail('action button', data.actionId, err);
 			return context.getInteractionResponder().errorResponse();
 		}
 		return context.getInteractionResponder().successResponse();

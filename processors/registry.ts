@@ -3,6 +3,7 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { IJobContext, IProcessor } from '@rocket.chat/apps-engine/definition/scheduler';
 
 import { AccountPhotosProcessor } from './AccountPhotosProcessor';
+import { AdminSampleProcessor } from './AdminSampleProcessor';
 import { HistoryDeliveryProcessor } from './HistoryDeliveryProcessor';
 import { LogRetentionProcessor } from './LogRetentionProcessor';
 import { PointsCompactionProcessor } from './PointsCompactionProcessor';
@@ -19,6 +20,7 @@ const PROCESSORS: ReadonlyArray<ProcessorClass> = [
 	HistoryDeliveryProcessor,
 	SyncProcessor,
 	SyncOnceProcessor,
+	AdminSampleProcessor,
 ];
 
 /** The app's processors, ready to register with the engine. */

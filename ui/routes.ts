@@ -1,11 +1,17 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { IUIKitResponse, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import {
+	IUIKitResponse,
+	UIKitActionButtonInteractionContext,
+	UIKitBlockInteractionContext,
+	UIKitViewSubmitInteractionContext,
+} from '@rocket.chat/apps-engine/definition/uikit';
 
 import { translatorFor } from '../adapters/i18n';
 import { whisper } from '../adapters/notify';
 import { deactivateIdleConfirmed } from '../features/admin/deactivateIdle';
 import { DEACTIVATE_IDLE_ACTION } from './admin/deactivateIdleConfirm';
+import { isPanelAction, isPanelView, panelActionButton, panelBlockAction, panelViewSubmit } from './admin/panel';
 import { handleTriggersBlockAction, handleTriggersViewSubmit } from './triggers/actions';
 import { isTriggersAction, isTriggersView } from './triggers/common';
 
@@ -30,6 +36,8 @@ export interface UiRoute {
 	ownsView?(viewId: string | undefined): boolean;
 	blockAction?(env: UiEnv, context: UIKitBlockInteractionContext): Promise<IUIKitResponse | undefined>;
 	viewSubmit?(env: UiEnv, context: UIKitViewSubmitInteractionContext): Promise<IUIKitResponse | undefined>;
+	/** An action button the app registered (room header, message box...): by its action id. */
+	actionButton?(env: UiEnv, context: UIKitActionButtonInteractionContext): Promise<IUIKitResponse | undefined>;
 }
 
 /** The trigger editor (ui/triggers/). */
@@ -55,8 +63,18 @@ const deactivateIdleRoute: UiRoute = {
 	},
 };
 
+/** The admin panel (ui/admin/panel.ts): its buttons, the confirm modal, and the admins' action button that opens it. */
+const adminPanelRoute: UiRoute = {
+	name: 'admin-panel',
+	ownsAction: (actionId, viewId) => isPanelAction(actionId) || isPanelView(viewId),
+	ownsView: (viewId) => isPanelView(viewId),
+	blockAction: (env, context) => (env.http ? panelBlockAction({ ...env, http: env.http }, context) : Promise.resolve(undefined)),
+	viewSubmit: (env, context) => (env.http ? panelViewSubmit({ ...env, http: env.http }, context) : Promise.resolve(undefined)),
+	actionButton: (env, context) => (env.http ? panelActionButton({ ...env, http: env.http }, context) : Promise.resolve(undefined)),
+};
+
 /** Every view with interactions. A feature with a view adds its route here. */
-export const UI_ROUTES: ReadonlyArray<UiRoute> = [triggersRoute, deactivateIdleRoute];
+export const UI_ROUTES: ReadonlyArray<UiRoute> = [triggersRoute, deactivateIdleRoute, adminPanelRoute];
 
 /** The route of a block action, if any. */
 export function routeOfAction(actionId: string | undefined, viewId: string | undefined): UiRoute | undefined {
@@ -66,4 +84,9 @@ export function routeOfAction(actionId: string | undefined, viewId: string | und
 /** The route of a submitted view, if any. */
 export function routeOfView(viewId: string | undefined): UiRoute | undefined {
 	return UI_ROUTES.find((r) => r.viewSubmit && r.ownsView?.(viewId));
+}
+
+/** The route of an action button, if any. */
+export function routeOfButton(actionId: string | undefined): UiRoute | undefined {
+	return UI_ROUTES.find((r) => r.actionButton && r.ownsAction?.(actionId, undefined));
 }

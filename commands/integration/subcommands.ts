@@ -1,5 +1,6 @@
 import { logCommand, whoisCommand } from './accounts';
 import { historyCommand } from './history';
+import { reportCommand } from './report';
 import { statusCommand } from './status';
 import { deactivateIdleCommand } from './deactivateIdle';
 import { roomsOfCommand, syncCommand } from './sync';
@@ -16,5 +17,15 @@ export const helpCommand: Subcommand = {
 
 /** The sub-commands of `/integration`; features add theirs here. `help` is the default. */
 export function subcommands(): Subcommand[] {
-	return [helpCommand, statusCommand, logCommand, whoisCommand, historyCommand, syncCommand, roomsOfCommand, deactivateIdleCommand];
+	return [
+		helpCommand,
+		statusCommand,
+		logCommand,
+		whoisCommand,
+		historyCommand,
+		syncCommand,
+		roomsOfCommand,
+		deactivateIdleCommand,
+		reportCommand,
+	];
 }

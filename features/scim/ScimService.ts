@@ -11,7 +11,7 @@ import { IModify, IPersistence, IPersistenceRead, IRead } from '@rocket.chat/app
 import { ScimGroupRepository, ScimMemberRepository, ScimUserRepository } from '../../adapters/persistence/ScimRepositories';
 import { DesiredStore } from '../sync/desiredStore';
 import { requestRunAfterPush } from '../sync/schedule';
-import { newRunId } from '../sync/util';
+import { newId } from '../../adapters/ids';
 import { compileFilter, CompiledFilter, Resource } from '../../core/scim/filter';
 import { applyUserPatch, groupPatch, memberDelta, needsCurrentMembers, patchOperations } from '../../core/scim/patch';
 import { Projection, returns } from '../../core/scim/projection';
@@ -123,7 +123,7 @@ export class ScimService {
 			personKey: attrs.externalId ?? id,
 			created: now,
 			lastModified: now,
-			version: newRunId(now),
+			version: newId('', now),
 		};
 		await users.put(this.reader, this.deps.persis, record);
 		await this.changed();
@@ -148,7 +148,7 @@ export class ScimService {
 			personKey: existing.personKey,
 			created: existing.created,
 			lastModified: now,
-			version: newRunId(now),
+			version: newId('', now),
 		};
 		await users.put(this.reader, this.deps.persis, record, existing);
 		await this.changed();
@@ -174,7 +174,7 @@ export class ScimService {
 		const existing = await this.liveUser(id);
 		checkVersion(existing.version, ifMatch);
 		const now = this.now();
-		const record: ScimUserRecord = { ...existing, active: false, deleted: true, lastModified: now, version: newRunId(now) };
+		const record: ScimUserRecord = { ...existing, active: false, deleted: true, lastModified: now, version: newId('', now) };
 		await members.removeUser(this.deps.persis, id);
 		await users.put(this.reader, this.deps.persis, record, existing);
 		await this.changed();
@@ -257,7 +257,7 @@ export class ScimService {
 			displayName: attrs.displayName,
 			created: now,
 			lastModified: now,
-			version: newRunId(now),
+			version: newId('', now),
 		};
 		if (attrs.externalId !== undefined) record.externalId = attrs.externalId;
 		await groups.put(this.deps.persis, record);
@@ -293,7 +293,7 @@ export class ScimService {
 			displayName: attrs.displayName,
 			created: existing.created,
 			lastModified: now,
-			version: newRunId(now),
+			version: newId('', now),
 		};
 		if (attrs.externalId !== undefined) record.externalId = attrs.externalId;
 		await this.applyMembers(id, delta.add, delta.remove, true);
@@ -319,7 +319,7 @@ export class ScimService {
 		const delta = memberDelta(patch.members, current);
 		await this.checkMembers(delta.add);
 		const now = this.now();
-		const record: ScimGroupRecord = { ...existing, lastModified: now, version: newRunId(now) };
+		const record: ScimGroupRecord = { ...existing, lastModified: now, version: newId('', now) };
 		if (patch.displayName !== undefined) record.displayName = patch.displayName;
 		if (patch.externalId === null) delete record.externalId;
 		else if (patch.externalId !== undefined) record.externalId = patch.externalId;

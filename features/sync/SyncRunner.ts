@@ -1,5 +1,6 @@
 import { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
+import { destructiveSummary, NameLookup, PlanPreview, previewPlan } from '../../core/admin/planPreview';
 import { AppConfig } from '../../core/config';
 import { accountAllocator } from '../../core/sync/allocator';
 import { gate, GateDecision, safetyFloor } from '../../core/sync/gate';
@@ -13,8 +14,10 @@ import { AccountService } from '../accounts/AccountService';
 import { blockedUsernames } from '../accounts/guards';
 import { loadConfig } from '../../adapters/config';
 import { takeLease } from '../../adapters/lease';
+import { RunSampleRepository } from '../../adapters/persistence/AdminHistoryRepository';
 import { LogRepository } from '../../adapters/persistence/LogRepository';
 import { ManagedRoomRepository } from '../../adapters/persistence/ManagedRoomRepository';
+import { MAX_PREVIEW_ITEMS, PlanPreviewRepository } from '../../adapters/persistence/PlanPreviewRepository';
 import { RoomStateRepository } from '../../adapters/persistence/RoomStateRepository';
 import {
 	ConfirmRecord,
@@ -69,6 +72,8 @@ export interface RunResult {
 	error?: string;
 	/** Managed rooms whose members are not known yet (a dry run plans them as empty). */
 	unreadRooms?: number;
+	/** The plan's changes by name (dry runs and halts), for the admin panel and the report. */
+	preview?: PlanPreview;
 	durationMs: number;
 }
 
@@ -121,6 +126,10 @@ export class SyncRunner {
 	private readonly state = new SyncStateRepository();
 	private readonly log = new LogRepository();
 	private phases: RunPhases = { readMs: 0, planMs: 0, applyMs: 0 };
+	/** What this run applied, failed and found in conflict, for the run history of the report. */
+	private lastApplied: OpCounts = {};
+	private lastFailed = 0;
+	private lastConflicts = 0;
 	private runStarted = 0;
 
 	constructor(
@@ -203,15 +212,17 @@ export class SyncRunner {
 		const decision = await this.decide(config, wanted, read.snap, read.actual);
 		this.phases.planMs = this.now() - read.planStart;
 		const { base, verdict } = decision;
+		const preview = () => previewPlan(decision.plan.ops, planNames(wanted.desired, read.snap), MAX_PREVIEW_ITEMS);
 		if (dryRun) {
 			return {
 				outcome: 'dry-run',
 				...base,
+				preview: preview(),
 				...(verdict.safe ? {} : { halted: verdict.reasons.join('; '), haltReasons: [...verdict.reasons] }),
 				...(read.snap.unread > 0 ? { unreadRooms: read.snap.unread } : {}),
 			};
 		}
-		if (!decision.gate.proceed) return this.holdHalted(wanted, decision, decision.gate.reasons);
+		if (!decision.gate.proceed) return this.holdHalted(wanted, decision, decision.gate.reasons, preview());
 		const pass = await this.startApplying(wanted, decision, decision.gate);
 		return this.applyChunk(config, decision.plan, pass, read.snap, wanted.desired, deadline, base);
 	}
@@ -317,6 +328,7 @@ export class SyncRunner {
 			approval: wanted.pass?.approval ?? null,
 			confirmed: wanted.confirm?.fingerprint ?? null,
 		});
+		this.lastConflicts = plan.conflicts.length;
 		return {
 			plan,
 			fingerprint,
@@ -332,18 +344,35 @@ export class SyncRunner {
 		wanted: Wanted,
 		decision: Decision,
 		reasons: ReadonlyArray<string>,
+		preview: PlanPreview,
 	): Promise<Omit<RunResult, 'durationMs' | 'dryRun'>> {
-		const { persis } = this.deps;
+		const { read, persis } = this.deps;
 		const { halt } = wanted;
 		const { fingerprint } = decision;
 		if (halt?.fingerprint !== fingerprint) {
+			// The log names who would lose what, not only how many.
+			const names = destructiveSummary(preview);
 			const entry = await this.log.add(persis, {
 				level: 'warning',
 				event: 'sync-halted',
-				message: `sync halted before writing: ${reasons.join('; ')}`,
+				message: `sync halted before writing (plan ${fingerprint}): ${reasons.join('; ')}${names.length > 0 ? ` | ${names.join(' | ')}` : ''}`,
 			});
 			this.deps.logger.warn(`sync halted [${entry.reference}]: ${entry.message}`);
 		}
+		await new PlanPreviewRepository().store(
+			read.getPersistenceReader(),
+			persis,
+			{
+				fingerprint,
+				source: 'halt',
+				at: this.now(),
+				total: preview.total,
+				stored: preview.items.length,
+				byKind: preview.byKind,
+				conflictCount: decision.plan.conflicts.length,
+			},
+			preview.items,
+		);
 		await this.state.put(persis, 'halt', {
 			at: halt?.fingerprint === fingerprint ? halt.at : this.now(),
 			fingerprint,
@@ -351,14 +380,17 @@ export class SyncRunner {
 			plan: capped(decision.summary, MAX_STORED_CONFLICTS),
 			conflictCount: decision.plan.conflicts.length,
 		});
-		return { outcome: 'halted', ...decision.base, halted: reasons.join('; '), haltReasons: [...reasons] };
+		return { outcome: 'halted', ...decision.base, halted: reasons.join('; '), haltReasons: [...reasons], preview };
 	}
 
 	/** Write: clears a halt and a used confirmation, stores a fetched feed, and opens (or goes on with) the pass. */
 	private async startApplying(wanted: Wanted, decision: Decision, go: Extract<GateDecision, { proceed: true }>): Promise<PassRecord> {
 		const { persis } = this.deps;
 		const { fingerprint, summary, plan } = decision;
-		if (wanted.halt) await this.state.remove(persis, 'halt');
+		if (wanted.halt) {
+			await this.state.remove(persis, 'halt');
+			await new PlanPreviewRepository().clear(this.deps.read.getPersistenceReader(), persis);
+		}
 		if (go.basis === 'confirmed') {
 			await this.state.remove(persis, 'confirm');
 			await this.log.add(persis, {
@@ -440,6 +472,8 @@ export class SyncRunner {
 		pass.runs++;
 		pass.workMs += elapsed;
 		pass.longestRunMs = Math.max(pass.longestRunMs, elapsed);
+		this.lastApplied = addCounts({}, countOps(res.applied));
+		this.lastFailed = res.failed.length;
 		pass.applied = addCounts(pass.applied, countOps(res.applied));
 		pass.failed = addCounts(pass.failed, countFailed(res));
 		pass.skipped += res.skipped.length;
@@ -513,6 +547,17 @@ export class SyncRunner {
 		if (plan) record.plan = capped(plan, MAX_STORED_CONFLICTS);
 		if (this.phases.readMs + this.phases.planMs + this.phases.applyMs > 0) record.phases = { ...this.phases };
 		await this.state.put(this.deps.persis, 'run', record);
+		if (outcome !== 'busy') {
+			await new RunSampleRepository().add(this.deps.read.getPersistenceReader(), this.deps.persis, {
+				at: started,
+				durationMs: record.durationMs,
+				trigger,
+				outcome,
+				applied: this.lastApplied,
+				failed: this.lastFailed,
+				conflicts: this.lastConflicts,
+			});
+		}
 	}
 
 	/** Logs a problem once while it lasts (the last run's message, `key`, says whether it is the same). */
@@ -522,6 +567,20 @@ export class SyncRunner {
 		const entry = await this.log.add(this.deps.persis, { level: 'error', event, message });
 		this.deps.logger.error(`${event} [${entry.reference}]: ${message}`);
 	}
+}
+
+/** Names of the people and rooms a plan touches: the desired profile, else the people map; rooms as managed or created. */
+function planNames(desired: DesiredState, snap: ActualSnapshot): NameLookup {
+	const people = new Map<string, string>();
+	for (const r of snap.people.values()) people.set(r.externalId, `${r.firstName} ${r.lastName}`.trim());
+	for (const p of desired.people) people.set(p.externalId, `${p.firstName} ${p.lastName}`.trim());
+	const rooms = new Map<string, string>();
+	for (const [key, room] of snap.actual.rooms) rooms.set(key, room.name);
+	for (const [key, m] of snap.managed) if (!rooms.has(key)) rooms.set(key, m.name);
+	return {
+		person: (id) => people.get(id),
+		room: (key) => rooms.get(key),
+	};
 }
 
 /** A summary with at most `max` conflicts listed. */

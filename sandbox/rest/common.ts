@@ -292,7 +292,12 @@ export function serializeMe(ctx: RouteContext, u: WUser): Record<string, unknown
 		settings: { profile: {}, preferences: structuredClone(DEFAULT_PREFERENCES) },
 		avatarUrl: `${site}/avatar/${u.username}`,
 		isOAuthUser: false,
-		services: { password: { exists: u.password !== undefined } },
+		// Rocket.Chat's `me` lists the second factors that are on.
+		services: {
+			password: { exists: u.password !== undefined },
+			...(ctx.world.twoFactor.methodsOf(u._id).totp ? { totp: { enabled: true } } : {}),
+			...(ctx.world.twoFactor.methodsOf(u._id).email ? { email2fa: { enabled: true } } : {}),
+		},
 	};
 }
 

@@ -99,6 +99,11 @@ export class TwoFactor {
 		this.emailUsers.add(userId);
 	}
 
+	/** The user's second factors, as `GET me` lists them in `services`. */
+	methodsOf(userId: string): { totp: boolean; email: boolean } {
+		return { totp: this.totpSecrets.has(userId), email: this.emailUsers.has(userId) };
+	}
+
 	disable(userId: string): void {
 		this.totpSecrets.delete(userId);
 		this.emailUsers.delete(userId);

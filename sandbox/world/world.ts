@@ -12,6 +12,22 @@ import { AppPersistence, Association } from './persistence';
 import { Scheduler } from './scheduler';
 import type { ScheduledJob } from './types';
 
+/** Server settings as a fresh Rocket.Chat has them (ids and defaults as Rocket.Chat registers them). */
+const SERVER_SETTING_DEFAULTS: Readonly<Record<string, unknown>> = {
+	Accounts_iframe_enabled: false,
+	Accounts_iframe_url: '',
+	Accounts_Iframe_api_url: '',
+	Accounts_Iframe_api_method: 'POST',
+	Iframe_Integration_send_enable: false,
+	Iframe_Integration_send_target_origin: '*',
+	Iframe_Integration_receive_enable: false,
+	Iframe_Integration_receive_origin: '*',
+	API_Enable_CORS: false,
+	API_CORS_Origin: '*',
+	API_Enable_Rate_Limiter: true,
+	Accounts_TwoFactorAuthentication_Enabled: true,
+};
+
 export { hashLoginToken, NAME_PATTERN, randomId, WorldError } from './base';
 export type { RateLimitConfig } from './faults';
 export type { PostMessageInput } from './messages';
@@ -50,7 +66,8 @@ export class World extends MessagesWorld {
 		}
 		this.serverSettings.set('Site_Url', 'http://localhost:3000');
 		this.serverSettings.set('Site_Name', 'Rocket.Chat Sandbox');
-		this.serverSettings.set('Accounts_Iframe_enabled', false);
+		// Rocket.Chat's ids and defaults of the settings the setup doctor reads (the iframe switch is `Accounts_iframe_enabled`).
+		for (const [id, value] of Object.entries(SERVER_SETTING_DEFAULTS)) this.serverSettings.set(id, value);
 		this.serverSettings.set('Accounts_SystemBlockedUsernameList', 'admin,administrator,system,user');
 		this.serverSettings.set('Accounts_BlockedUsernameList', '');
 		// What a fresh server holds: the built-in bot and the default channel (with no creator).

@@ -42,9 +42,10 @@ describe('scheduled processors on the engine in use', function () {
 
 	it('runs every registered processor once through the engine, without an error', async () => {
 		const ids = [...(h.world.processors.get(h.appId) ?? [])];
-		// The app's six processors, registered under the engine's `<id>_<app id>` names.
+		// The app's seven processors, registered under the engine's `<id>_<app id>` names.
 		expect(ids.map((id) => id.replace(`_${h.appId}`, '')).sort()).to.deep.equal([
 			'accounts-photos',
+			'admin-sample',
 			'history-delivery',
 			'log-retention',
 			'points-compaction',

@@ -18,6 +18,7 @@ const LANGUAGES = ['en', 'de', 'fr', 'es', 'pt-BR'] as const;
 const SAME_AS_ENGLISH_ALLOWED = new Set<string>([
 	'API',
 	'URL',
+	'CORS',
 	'Chatbot',
 	'Rocket.Chat',
 	'Configuration',
