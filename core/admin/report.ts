@@ -202,7 +202,7 @@ export function renderReport(m: ReportModel, t: T): string {
 			.filter(Boolean)
 			.join(' · ');
 		plan =
-			`<p>${escapeHtml(t('report_plan_intro', { total: p.total, fingerprint: p.fingerprint, source: t(`report_source_${p.source === 'halt' ? 'halt' : 'dry_run'}`) }))}</p>` +
+			`<p>${escapeHtml(t('report_plan_intro', { total: p.total, fingerprint: p.fingerprint, source: t(sourceKey(p.source)) }))}</p>` +
 			counts +
 			`<h3 id="plan-items">${escapeHtml(t('report_plan_items'))}</h3>` +
 			items +
@@ -279,4 +279,9 @@ export function renderReport(m: ReportModel, t: T): string {
 		`<main id="main" tabindex="-1">${body}</main>` +
 		`<footer class="muted"><p>${escapeHtml(t('report_footer'))}</p></footer></body></html>`
 	);
+}
+
+/** The i18n key naming where a stored plan preview came from. */
+function sourceKey(source: string): string {
+	return source === 'halt' ? 'report_source_halt' : 'report_source_dry_run';
 }

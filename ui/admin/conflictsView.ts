@@ -12,6 +12,8 @@ export interface ConflictData {
 }
 
 const KNOWN = ['unknown-person', 'email-taken', 'role-missing', 'allocation-failed'];
+/** Conflicts of any other code share one text. */
+const OTHER = 'other';
 /** Conflicts listed in the view (the report lists more). */
 export const PANEL_CONFLICTS = 25;
 
@@ -22,13 +24,9 @@ export function conflictsView(appId: string, t: Translate, list: ConflictData[],
 		const who = c.name
 			? `*${safe(c.name)}* (${safe(c.externalId)}${c.username ? `, @${safe(c.username)}` : ''})`
 			: `*${safe(c.externalId)}*`;
-		const hint = t(`conflict_hint_${KNOWN.includes(c.code) ? c.code : 'other'}`);
-		blocks.push(
-			section(
-				`conflict-${i}`,
-				`${who}\n${t(`panel_conflict_${KNOWN.includes(c.code) ? c.code : 'other'}`)}${c.detail ? `: ${safe(c.detail)}` : ''}\n_${hint}_`,
-			),
-		);
+		const kind = KNOWN.includes(c.code) ? c.code : OTHER;
+		const hint = t(`conflict_hint_${kind}`);
+		blocks.push(section(`conflict-${i}`, `${who}\n${t(`panel_conflict_${kind}`)}${c.detail ? `: ${safe(c.detail)}` : ''}\n_${hint}_`));
 	}
 	if (total > Math.min(list.length, PANEL_CONFLICTS))
 		blocks.push(context('conflicts-more', t('panel_conflicts_more', { shown: Math.min(list.length, PANEL_CONFLICTS), total })));

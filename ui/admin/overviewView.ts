@@ -57,9 +57,10 @@ export function overviewView(appId: string, t: Translate, d: OverviewData, notic
 		sync.push(
 			`⛔ ${t('panel_halted', { fingerprint: d.halted.fingerprint })}\n${d.halted.reasons.map((r) => `• ${safe(r)}`).join('\n')}`,
 		);
+	const planKey = d.plan?.source === 'halt' ? 'panel_plan_pending' : 'panel_plan_dry_run';
 	if (d.plan)
 		sync.push(
-			t(d.plan.source === 'halt' ? 'panel_plan_pending' : 'panel_plan_dry_run', {
+			t(planKey, {
 				total: d.plan.total,
 				fingerprint: d.plan.fingerprint,
 			}),
