@@ -244,6 +244,11 @@ describe('admin panel: UI Kit interactions in the sandbox', function () {
 		rx.plan = () => 500;
 		for (let i = 0; i < 5; i++) await h.post(room, `doomed ${i}`);
 		await h.sandbox.quiesce();
+		// All five recorded before the first delivery, so they fail (and are set aside) as one batch.
+		await h.waitFor(
+			() => h.world.persistenceReadByAssociations(h.appId, [{ model: 'misc', id: 'ri:history-outbox' }]).length >= 5,
+			'the five messages in the outbox',
+		);
 		let clock = Date.now();
 		const dead = () => h.world.persistenceReadByAssociations(h.appId, [{ model: 'misc', id: 'ri:history-dead' }]).length;
 		await h.waitFor(
