@@ -2,6 +2,7 @@ import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { ConfigResult, RawSettings, readConfig } from '../core/config';
 import { Setting } from '../core/settingIds';
+import { serverSiteUrl } from './rocketchat/clientFor';
 
 /**
  * The config as last read, per runtime. A setting change reaches every server instance's app
@@ -34,7 +35,5 @@ async function readSettings(read: IRead): Promise<ConfigResult> {
 
 /** The base URL for links: the setting when set, else the server's Site_Url. */
 export async function siteUrl(read: IRead, configured: string | null): Promise<string> {
-	if (configured) return configured;
-	const value = (await read.getEnvironmentReader().getServerSettings().getValueById('Site_Url')) as unknown;
-	return typeof value === 'string' ? value.replace(/\/+$/, '') : '';
+	return configured || serverSiteUrl(read);
 }
