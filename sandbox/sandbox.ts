@@ -310,7 +310,13 @@ export class Sandbox {
 
 	/** Resolves when no dispatched listener or job is still running. */
 	async quiesce(): Promise<void> {
-		while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+		for (;;) {
+			while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+			// The listener runs of messages the app wrote itself start inside the instances.
+			const live = this.instances.filter((i) => i.child.connected);
+			const waited = await Promise.all(live.map((i) => i.engine.idle().catch(() => 0)));
+			if (waited.every((n) => n === 0) && this.inflight.size === 0) return;
+		}
 	}
 
 	private track(p: Promise<unknown>): void {

@@ -191,6 +191,7 @@ interface PostMessageListeners {
 /** What the sandbox's main process can ask of this instance. */
 export class EngineApi {
 	private manager!: InstanceType<typeof AppManager>;
+	private readonly background = new Set<Promise<void>>();
 
 	constructor(private readonly world: WorldClient) {}
 
@@ -326,12 +327,28 @@ export class EngineApi {
 		if (!listeners.isEventBlocked(AppInterface.IPostMessageUpdated)) await listeners.executePostMessageUpdated(message);
 	}
 
+	/**
+	 * Runs the listeners for a message the app itself wrote, on the next turn (as Rocket.Chat does,
+	 * after the write has answered). The run is kept in `background` so `idle()` can wait for it.
+	 */
 	private fireMessageEvent(kind: MessageEvent, messageId: string): void {
-		setImmediate(() => {
-			this.messageEvent(kind, messageId).catch((err: unknown) =>
+		const run = new Promise<void>((r) => setImmediate(r))
+			.then(() => this.messageEvent(kind, messageId))
+			.catch((err: unknown) =>
 				this.world.recordServerError(`message-${kind}`, err instanceof Error ? err.message : String(err)).catch(() => undefined),
 			);
-		});
+		this.background.add(run);
+		void run.finally(() => this.background.delete(run));
+	}
+
+	/** Waits until no listener run started by the app's own messages is left; answers how many it waited for. */
+	async idle(): Promise<number> {
+		let waited = 0;
+		while (this.background.size > 0) {
+			waited += this.background.size;
+			await Promise.allSettled([...this.background]);
+		}
+		return waited;
 	}
 
 	async runJob(appId: string, processorId: string, jobId: string, data: Record<string, unknown> | undefined): Promise<void> {
