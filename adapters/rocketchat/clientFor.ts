@@ -32,8 +32,20 @@ export async function restClientFor(
 	return new RocketChatClient(http, { baseUrl, credentials: { userId: adminUserId, authToken: adminToken }, budgetMs });
 }
 
+/**
+ * The server's Site_Url as last read, per runtime. Rocket.Chat tells apps nothing when a server setting
+ * changes, so a change is seen within this age; the address of a running server rarely moves.
+ */
+let site: { value: string; at: number } | undefined;
+const SITE_MAX_AGE_MS = 30_000;
+
 /** The server's Site_Url setting, without a trailing slash ('' when unset). */
 export async function serverSiteUrl(read: IRead): Promise<string> {
-	const value = (await read.getEnvironmentReader().getServerSettings().getValueById('Site_Url')) as unknown;
-	return typeof value === 'string' ? value.replace(/\/+$/, '') : '';
+	const now = Date.now();
+	if (site && now - site.at < SITE_MAX_AGE_MS) return site.value;
+	const raw = (await read.getEnvironmentReader().getServerSettings().getValueById('Site_Url')) as unknown;
+	const value = typeof raw === 'string' ? raw.replace(/\/+$/, '') : '';
+	// An unset Site_Url is not remembered: the next call reads it again.
+	site = value ? { value, at: now } : undefined;
+	return value;
 }

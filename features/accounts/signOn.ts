@@ -6,7 +6,7 @@ import { LogRepository } from '../../adapters/persistence/LogRepository';
 import { PeopleRepository, PersonRecord } from '../../adapters/persistence/PeopleRepository';
 import { restClientFor, serverSiteUrl } from '../../adapters/rocketchat/clientFor';
 import { AppConfig } from '../../core/config';
-import { decideToken, TokenRefusal } from '../../core/security/accounts';
+import { AccountFacts, decideToken, TokenRefusal } from '../../core/security/accounts';
 import { decideSso } from '../../core/sso';
 import { DesiredPerson } from '../../core/sync/types';
 import { DesiredStore } from '../sync/desiredStore';
@@ -33,6 +33,19 @@ export type SignOnOutcome =
 	| { kind: 'chat-server-error'; reference: string };
 
 const people = new PeopleRepository();
+
+/**
+ * The account each recently signed-on person had, per runtime (bounded): lets the next sign-on read the
+ * account alongside the person's record instead of after it. Only a hint: the record decides.
+ */
+const lastUserIds = new Map<string, string>();
+const MAX_REMEMBERED = 10_000;
+
+function rememberUserId(externalId: string, userId: string): void {
+	lastUserIds.delete(externalId);
+	lastUserIds.set(externalId, userId);
+	if (lastUserIds.size > MAX_REMEMBERED) lastUserIds.delete(lastUserIds.keys().next().value as string);
+}
 const cooldowns = new CooldownRepository();
 const log = new LogRepository();
 
@@ -45,8 +58,17 @@ export async function signOn(ctx: SignOnDeps, p: PersonInput): Promise<SignOnOut
 	const reader = ctx.read.getPersistenceReader();
 	const now = Date.now();
 	// Known people: one read. A failed login is kept on their record; failed creations of unknown
-	// people are kept apart.
-	const record = await people.get(reader, p.externalId);
+	// people are kept apart. Site_Url is read once, at the same time: the REST base (unless rc_rest_url
+	// is set) and the link base (unless rc_site_url is).
+	// The account of a person seen before is read at the same time (its roles are read fresh on every
+	// call); used only when the record still names that account.
+	const needsSite = !(config.rocketChat.restUrl && config.rocketChat.siteUrl);
+	const seenUserId = lastUserIds.get(p.externalId);
+	const [record, serverSite, early] = await Promise.all([
+		people.get(reader, p.externalId),
+		needsSite ? serverSiteUrl(ctx.read) : Promise.resolve(''),
+		seenUserId ? accountFacts(ctx.read, seenUserId) : Promise.resolve(undefined),
+	]);
 	const cooldown = record ? record.cooldown : await cooldowns.get(reader, p.externalId);
 	const decision = decideSso({
 		record,
@@ -59,8 +81,6 @@ export async function signOn(ctx: SignOnDeps, p: PersonInput): Promise<SignOnOut
 	if (decision.kind === 'registration-disabled') return { kind: 'refused', error: 'registration-disabled' };
 	if (decision.kind === 'cooling-down') return { kind: 'chat-server-error', reference: decision.reference };
 
-	// Site_Url is read once: the REST base (unless rc_rest_url is set) and the link base (unless rc_site_url is).
-	const serverSite = config.rocketChat.restUrl && config.rocketChat.siteUrl ? '' : await serverSiteUrl(ctx.read);
 	let rest;
 	try {
 		rest = await restClientFor(ctx.http, ctx.read, config, undefined, serverSite);
@@ -83,7 +103,9 @@ export async function signOn(ctx: SignOnDeps, p: PersonInput): Promise<SignOnOut
 	}
 	account = await knownToSync(ctx, accounts, account, signedOnProfile(p));
 
-	const refusal = await tokenRefusal(ctx, account);
+	const facts = early && seenUserId === account.userId ? early : await accountFacts(ctx.read, account.userId);
+	rememberUserId(p.externalId, account.userId);
+	const refusal = await tokenRefusal(ctx, account, facts);
 	if (refusal === 'not-linkable') return { kind: 'account-exists' };
 	if (refusal) return { kind: 'refused', error: 'account-privileged' };
 
@@ -111,11 +133,10 @@ export async function signOn(ctx: SignOnDeps, p: PersonInput): Promise<SignOnOut
 }
 
 /**
- * Why no token may be handed out for this account (core/security/accounts.ts), or null. The account is read
- * through the Apps-Engine user reader (no REST call), on every request: a role given a minute ago counts.
+ * Why no token may be handed out for this account (core/security/accounts.ts), or null. `facts` is the account
+ * as the Apps-Engine user reader gave it during this request (no REST call): a role given a minute ago counts.
  */
-async function tokenRefusal(ctx: SignOnDeps, account: PersonRecord): Promise<TokenRefusal | null> {
-	const facts = await accountFacts(ctx.read, account.userId);
+async function tokenRefusal(ctx: SignOnDeps, account: PersonRecord, facts: AccountFacts | undefined): Promise<TokenRefusal | null> {
 	if (!facts) return null; // gone: the token call fails and says so
 	const { accounts } = ctx.config;
 	const decision = decideToken({
