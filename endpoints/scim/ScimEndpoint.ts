@@ -8,7 +8,7 @@ import { AppConfig } from '../../core/config';
 import { projection, project, Projection } from '../../core/scim/projection';
 import { errorBody, invalidSyntax, invalidValue, notFound, SCHEMA_LIST, SCHEMA_SEARCH, ScimError } from '../../core/scim/types';
 import { etagOf } from '../../core/scim/user';
-import { DEFAULT_COUNT, ListQuery, MAX_RESULTS, ScimService } from '../../features/scim/ScimService';
+import { DEFAULT_COUNT, ListQuery, ListResult, MAX_RESULTS, ScimService } from '../../features/scim/ScimService';
 import { keyMatches } from '../frontDoor';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options';
@@ -193,128 +193,66 @@ export class ScimEndpoint extends ApiEndpoint {
 				return { status: 200, body: s };
 			}
 			case 'Users':
-				return this.users(ctx);
+				return this.collection(ctx, 'User');
 			case 'Users/*':
-				return param === '.search' ? this.search(ctx, 'User') : this.user(ctx, param as string);
+				return param === '.search' ? this.search(ctx, 'User') : this.member(ctx, 'User', param as string);
 			case 'Groups':
-				return this.groups(ctx);
+				return this.collection(ctx, 'Group');
 			case 'Groups/*':
-				return param === '.search' ? this.search(ctx, 'Group') : this.group(ctx, param as string);
+				return param === '.search' ? this.search(ctx, 'Group') : this.member(ctx, 'Group', param as string);
 			default:
 				throw notFound('no such resource');
 		}
 	}
 
-	private async users(ctx: Ctx): Promise<Reply> {
+	/** `GET` (list with filter and paging) and `POST` (create) on `Users` or `Groups`. */
+	private async collection(ctx: Ctx, kind: Kind): Promise<Reply> {
 		only(ctx, ['get', 'post']);
+		const ops = resourceOps(ctx.service, kind);
+		const p = projectionOf(ctx, kind);
 		if (ctx.method === 'post') {
-			const { record, resource } = await ctx.service.createUser(ctx.body());
-			const p = projectionOf(ctx, 'User');
+			const { record, resource } = await ops.create(ctx.body());
 			return {
 				status: 201,
 				body: project(resource, p),
-				headers: { Location: ctx.service.userLocation(record.id), ETag: etagOf(record.version) },
+				headers: { Location: ops.location(record.id), ETag: etagOf(record.version) },
 			};
 		}
-		const p = projectionOf(ctx, 'User');
-		const r = await ctx.service.listUsers(listQuery(ctx.request.query ?? {}));
-		return {
-			status: 200,
-			body: listBody(
-				r.resources.map((x) => project(x, p)),
-				r.startIndex,
-				r.total,
-			),
-		};
+		return listReply(await ops.list(listQuery(ctx.request.query ?? {}), p), p);
 	}
 
-	private async user(ctx: Ctx, id: string): Promise<Reply> {
+	/** `GET` (with `If-None-Match`), `PUT`, `PATCH` and `DELETE` (with `If-Match`) on one User or Group. */
+	private async member(ctx: Ctx, kind: Kind, id: string): Promise<Reply> {
 		only(ctx, ['get', 'put', 'patch', 'delete']);
+		const ops = resourceOps(ctx.service, kind);
 		const ifMatch = ctx.headers['if-match'];
-		const p = projectionOf(ctx, 'User');
+		const p = projectionOf(ctx, kind);
 		switch (ctx.method) {
 			case 'get': {
-				const { record, resource } = await ctx.service.getUser(id);
+				const { record, resource } = await ops.get(id, p);
 				const etag = etagOf(record.version);
 				if (ctx.headers['if-none-match'] === etag) return { status: 304, headers: { ETag: etag } };
-				return {
-					status: 200,
-					body: project(resource, p),
-					headers: { ETag: etag, 'Content-Location': ctx.service.userLocation(id) },
-				};
+				return { status: 200, body: project(resource, p), headers: { ETag: etag, 'Content-Location': ops.location(id) } };
 			}
 			case 'put': {
-				const { record, resource } = await ctx.service.replaceUser(id, ctx.body(), ifMatch);
+				const { record, resource } = await ops.replace(id, ctx.body(), ifMatch);
 				return { status: 200, body: project(resource, p), headers: { ETag: etagOf(record.version) } };
 			}
 			case 'patch': {
-				const { record, resource } = await ctx.service.patchUser(id, ctx.body(), ifMatch);
+				const q = ctx.request.query ?? {};
+				const asked = q.attributes !== undefined || q.excludedAttributes !== undefined;
+				const { record, resource } = await ops.patch(id, ctx.body(), ifMatch, p, asked);
+				if (!resource) return { status: 204, headers: { ETag: etagOf(record.version) } };
 				return { status: 200, body: project(resource, p), headers: { ETag: etagOf(record.version) } };
 			}
 			default:
-				await ctx.service.deleteUser(id, ifMatch);
-				return { status: 204 };
-		}
-	}
-
-	private async groups(ctx: Ctx): Promise<Reply> {
-		only(ctx, ['get', 'post']);
-		const p = projectionOf(ctx, 'Group');
-		if (ctx.method === 'post') {
-			const { record, resource } = await ctx.service.createGroup(ctx.body());
-			return {
-				status: 201,
-				body: project(resource, p),
-				headers: { Location: ctx.service.groupLocation(record.id), ETag: etagOf(record.version) },
-			};
-		}
-		const r = await ctx.service.listGroups(listQuery(ctx.request.query ?? {}), p);
-		return {
-			status: 200,
-			body: listBody(
-				r.resources.map((x) => project(x, p)),
-				r.startIndex,
-				r.total,
-			),
-		};
-	}
-
-	private async group(ctx: Ctx, id: string): Promise<Reply> {
-		only(ctx, ['get', 'put', 'patch', 'delete']);
-		const ifMatch = ctx.headers['if-match'];
-		const q = ctx.request.query ?? {};
-		const p = projectionOf(ctx, 'Group');
-		switch (ctx.method) {
-			case 'get': {
-				const { record, resource } = await ctx.service.getGroup(id, p);
-				const etag = etagOf(record.version);
-				if (ctx.headers['if-none-match'] === etag) return { status: 304, headers: { ETag: etag } };
-				return {
-					status: 200,
-					body: project(resource, p),
-					headers: { ETag: etag, 'Content-Location': ctx.service.groupLocation(id) },
-				};
-			}
-			case 'put': {
-				const { record, resource } = await ctx.service.replaceGroup(id, ctx.body(), ifMatch);
-				return { status: 200, body: project(resource, p), headers: { ETag: etagOf(record.version) } };
-			}
-			case 'patch': {
-				const record = await ctx.service.patchGroup(id, ctx.body(), ifMatch);
-				// 204 (RFC 7644 §3.5.2): a large group is not sent back after every member change, unless asked for.
-				if (q.attributes === undefined && q.excludedAttributes === undefined)
-					return { status: 204, headers: { ETag: etagOf(record.version) } };
-				const resource = await ctx.service.groupResource(record, p);
-				return { status: 200, body: project(resource, p), headers: { ETag: etagOf(record.version) } };
-			}
-			default:
-				await ctx.service.deleteGroup(id, ifMatch);
+				await ops.remove(id, ifMatch);
 				return { status: 204 };
 		}
 	}
 
 	/** `POST .search` (RFC 7644 §3.4.3): the query in a SearchRequest body. */
-	private async search(ctx: Ctx, kind: 'User' | 'Group'): Promise<Reply> {
+	private async search(ctx: Ctx, kind: Kind): Promise<Reply> {
 		only(ctx, ['post']);
 		const raw = ctx.body();
 		if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalidSyntax('the body must be a SearchRequest');
@@ -333,16 +271,65 @@ export class ScimEndpoint extends ApiEndpoint {
 		};
 		const q = listQuery({ filter: text('filter'), startIndex: text('startIndex'), count: text('count') });
 		const p = projection(kind, text('attributes'), text('excludedAttributes'));
-		const r = kind === 'User' ? await ctx.service.listUsers(q) : await ctx.service.listGroups(q, p);
-		return {
-			status: 200,
-			body: listBody(
-				r.resources.map((x) => project(x, p)),
-				r.startIndex,
-				r.total,
-			),
-		};
+		return listReply(await resourceOps(ctx.service, kind).list(q, p), p);
 	}
+}
+
+type Kind = 'User' | 'Group';
+
+/** What the endpoint asks of the service for one resource type; the HTTP side is the same for both. */
+interface ResourceOps {
+	list(q: ListQuery, p: Projection): Promise<ListResult>;
+	create(body: unknown): Promise<{ record: { id: string; version: string }; resource: Json }>;
+	get(id: string, p: Projection): Promise<{ record: { version: string }; resource: Json }>;
+	replace(id: string, body: unknown, ifMatch?: string): Promise<{ record: { version: string }; resource: Json }>;
+	/** The resource is left out when the answer is a 204. */
+	patch(
+		id: string,
+		body: unknown,
+		ifMatch: string | undefined,
+		p: Projection,
+		asked: boolean,
+	): Promise<{ record: { version: string }; resource?: Json }>;
+	remove(id: string, ifMatch?: string): Promise<void>;
+	location(id: string): string;
+}
+
+function resourceOps(service: ScimService, kind: Kind): ResourceOps {
+	if (kind === 'User')
+		return {
+			list: (q) => service.listUsers(q),
+			create: (body) => service.createUser(body),
+			get: (id) => service.getUser(id),
+			replace: (id, body, ifMatch) => service.replaceUser(id, body, ifMatch),
+			patch: (id, body, ifMatch) => service.patchUser(id, body, ifMatch),
+			remove: (id, ifMatch) => service.deleteUser(id, ifMatch),
+			location: (id) => service.userLocation(id),
+		};
+	return {
+		list: (q, p) => service.listGroups(q, p),
+		create: (body) => service.createGroup(body),
+		get: (id, p) => service.getGroup(id, p),
+		replace: (id, body, ifMatch) => service.replaceGroup(id, body, ifMatch),
+		// 204 (RFC 7644 §3.5.2): a large group is not sent back after every member change, unless asked for.
+		patch: async (id, body, ifMatch, p, asked) => {
+			const record = await service.patchGroup(id, body, ifMatch);
+			return asked ? { record, resource: await service.groupResource(record, p) } : { record };
+		},
+		remove: (id, ifMatch) => service.deleteGroup(id, ifMatch),
+		location: (id) => service.groupLocation(id),
+	};
+}
+
+function listReply(r: ListResult, p: Projection): Reply {
+	return {
+		status: 200,
+		body: listBody(
+			r.resources.map((x) => project(x, p)),
+			r.startIndex,
+			r.total,
+		),
+	};
 }
 
 function discovery(base: string): { base: string; maxResults: number } {
@@ -359,7 +346,7 @@ function only(ctx: Ctx, methods: Method[]): void {
 	}
 }
 
-function projectionOf(ctx: Ctx, kind: 'User' | 'Group'): Projection {
+function projectionOf(ctx: Ctx, kind: Kind): Projection {
 	const q = ctx.request.query ?? {};
 	const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 	return projection(kind, str(q.attributes), str(q.excludedAttributes));

@@ -243,6 +243,21 @@ describe('SCIM: an identity provider provisions people and groups into Rocket.Ch
 		expect((await h.scim<Json>('GET', 'Users?count=0')).body.totalResults).to.equal(before.body.totalResults);
 	});
 
+	it('refuses a create whose attribute list is refused (400) before creating anything', async () => {
+		const before = await h.scim<Json>('GET', 'Users?count=0');
+		const tooLong = `attributes=${'userName,'.repeat(250)}`;
+		const user = await h.scim<Json>('POST', `Users?${tooLong}`, entraUser(11, 'Ivy', 'Query'));
+		expect(user.status).to.equal(400);
+		expect(user.body.scimType).to.equal('invalidValue');
+		expect(h.world.findUserByEmail('ivy.query@contoso.example')).to.equal(undefined);
+		expect((await h.scim<Json>('GET', 'Users?count=0')).body.totalResults).to.equal(before.body.totalResults);
+		const group = await h.scim<Json>('POST', `Groups?${tooLong}`, { schemas: [GROUP], displayName: 'Query Group' });
+		expect(group.status).to.equal(400);
+		expect(
+			(await h.scim<Json>('GET', `Groups?filter=${encodeURIComponent('displayName eq "Query Group"')}`)).body.totalResults,
+		).to.equal(0);
+	});
+
 	it('grants no roles and touches no room it did not create', async () => {
 		const withRoles = await h.scim<Json>('POST', 'Users', {
 			...entraUser(10, 'Rolf', 'Admin'),
