@@ -2,6 +2,7 @@ import { durationText } from '../../features/chatbot/texts';
 import { Translate } from '../../adapters/i18n';
 import { confirmHalt, managedRoomsOf, pendingHalt } from '../../features/sync/admin';
 import { syncStatus } from '../../features/sync/status';
+import { unplannedRunText } from '../../features/sync/runTexts';
 import { RunResult, SyncRunner } from '../../features/sync/SyncRunner';
 import { Summary } from '../../core/sync/types';
 import { CommandContext, StatusSection, Subcommand } from './types';
@@ -55,13 +56,9 @@ function planLines(t: Translate, r: RunResult): string[] {
 
 /** What a run did, for the admin who asked for it. */
 export function runText(t: Translate, r: RunResult): string {
+	const unplanned = unplannedRunText(t, r);
+	if (unplanned !== undefined) return unplanned;
 	switch (r.outcome) {
-		case 'busy':
-			return t('sync_busy');
-		case 'failed':
-			return t('sync_run_failed', { error: r.error ?? '?' });
-		case 'reading':
-			return t('sync_reading', { count: r.unreadRooms ?? 0 });
 		case 'dry-run': {
 			const lines = [t('sync_dry_run_title'), ...planLines(t, r)];
 			if (r.halted) lines.push(t('sync_dry_run_would_halt', { reasons: r.halted }));

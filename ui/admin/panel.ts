@@ -14,6 +14,7 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { loadConfig } from '../../adapters/config';
 import { loosely, translatorFor } from '../../adapters/i18n';
+import { unplannedRunText } from '../../features/sync/runTexts';
 import { RunResult } from '../../features/sync/SyncRunner';
 import { doctorTally } from '../../core/admin/doctor';
 import { LogKind, parseLogKind } from '../../core/admin/logFilter';
@@ -134,13 +135,9 @@ export async function tabView(
 
 /** What a run did, in one line for the panel's notice. */
 function runNotice(t: Translate, r: RunResult): string {
+	const unplanned = unplannedRunText(t, r);
+	if (unplanned !== undefined) return unplanned;
 	switch (r.outcome) {
-		case 'busy':
-			return t('sync_busy');
-		case 'failed':
-			return t('sync_run_failed', { error: r.error ?? '?' });
-		case 'reading':
-			return t('sync_reading', { count: r.unreadRooms ?? 0 });
 		case 'dry-run':
 			return r.halted
 				? t('panel_dry_run_would_halt', { total: r.preview?.total ?? 0, reasons: r.halted })
