@@ -33,6 +33,8 @@ export type SignOnOutcome =
 	| { kind: 'chat-server-error'; reference: string };
 
 const people = new PeopleRepository();
+const cooldowns = new CooldownRepository();
+const log = new LogRepository();
 
 /**
  * The account each recently signed-on person had, per runtime (bounded): lets the next sign-on read the
@@ -46,8 +48,6 @@ function rememberUserId(externalId: string, userId: string): void {
 	lastUserIds.set(externalId, userId);
 	if (lastUserIds.size > MAX_REMEMBERED) lastUserIds.delete(lastUserIds.keys().next().value as string);
 }
-const cooldowns = new CooldownRepository();
-const log = new LogRepository();
 
 /**
  * `POST sso/token`, the accounts side: a login token for a person of the system of record, creating their
@@ -58,10 +58,9 @@ export async function signOn(ctx: SignOnDeps, p: PersonInput): Promise<SignOnOut
 	const reader = ctx.read.getPersistenceReader();
 	const now = Date.now();
 	// Known people: one read. A failed login is kept on their record; failed creations of unknown
-	// people are kept apart. Site_Url is read once, at the same time: the REST base (unless rc_rest_url
-	// is set) and the link base (unless rc_site_url is).
-	// The account of a person seen before is read at the same time (its roles are read fresh on every
-	// call); used only when the record still names that account.
+	// people are kept apart. Read at the same time: Site_Url, once (the REST base unless rc_rest_url is
+	// set, the link base unless rc_site_url is), and the account of a person seen before (its roles are
+	// read fresh on every call; used only when the record still names that account).
 	const needsSite = !(config.rocketChat.restUrl && config.rocketChat.siteUrl);
 	const seenUserId = lastUserIds.get(p.externalId);
 	const [record, serverSite, early] = await Promise.all([
